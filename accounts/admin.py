@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from accounts.models import User, UserSettings
+
+
+class UserSettingsInline(admin.StackedInline):
+    model = UserSettings
+    can_delete = False
+    filter_horizontal = ["preferred_quiz_types"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class UserChangeFormWithEmail(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeFormWithEmail
+    add_form = UserCreationForm
+    list_display = ["username", "email", "is_admin", "is_active", "created_at", "last_login"]
+    list_filter = ["is_admin", "is_superuser", "is_active"]
+    search_fields = ["username", "email"]
+    ordering = ["username"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "updated_at", "last_login"]
+    fieldsets = (
+        (None, {"fields": ("username", "email", "password")}),
+        (
+            "Role",
+            {"fields": ("is_active", "is_admin", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
+    )
+    inlines = [UserSettingsInline]
+
+    def get_inlines(self, request, obj):
+        # The settings row is created with the user, so the add form has no inline.
+        return self.inlines if obj else []

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import User
+from accounts.services import user_create
+
+DEMO_PASSWORD = "cerego-demo-2026"  # noqa: S105 - development data only, refused without DEBUG
+DEMO_LEARNERS = ["alice", "bruno", "chen"]
+
+
+class Command(BaseCommand):
+    help = "Load development data: a few learners. Safe to run again; refused unless DEBUG."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Load even when DEBUG is false.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Demo data is for development: set DEBUG=true or pass --force.")
+        for username in DEMO_LEARNERS:
+            if not User.objects.filter(username__iexact=username).exists():
+                user_create(
+                    username=username, email=f"{username}@example.com", password=DEMO_PASSWORD
+                )
+        self.stdout.write(
+            f"Demo learners: {', '.join(DEMO_LEARNERS)} (password {DEMO_PASSWORD!r})."
+        )

@@ -1,0 +1,7 @@
+"""Everything under /api/v1/: each app contributes its own routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("auth/", include("accounts.api.urls")),
+]

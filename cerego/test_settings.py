@@ -1,0 +1,19 @@
+"""The one test override: fast hashing, plain static storage, immediate tasks."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "0123456789" * 4)
+
+from cerego.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+SECURE_SSL_REDIRECT = False
+LOGGING["root"] = {"handlers": ["console"], "level": "WARNING"}  # noqa: F405
+# Serve static files from the source folders: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,48 @@
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+EXTERNAL_ASSET = re.compile(r"""(src|href)=["']?(https?:)?//""")
+
+
+def test_schema_is_valid_openapi_3(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/auth/token/" in schema["paths"]
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_documentation_pages_render_from_our_own_static_files(client, page):
+    response = client.get(page)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert not EXTERNAL_ASSET.search(html), "documentation must not load anything from a CDN"
+
+
+def test_swagger_ui_init_script_is_served_separately_for_the_csp(client):
+    response = client.get("/docs?script=")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in response.content.decode()
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/no-such-thing/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_api_needs_authentication_by_default(api_client):
+    response = api_client.get("/api/schema/")  # the schema is public, the data is not
+    assert response.status_code == 200

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from django.views.generic import TemplateView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from cerego import views
+from cerego.settings import SECURE_CSP
+
+# The API documentation pages style themselves inline; everything else keeps the strict policy.
+DOCS_CSP = SECURE_CSP | {
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "worker-src": [CSP.SELF, "blob:"],
+}
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("cerego.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs",
+        csp_override(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
+    path(
+        "redoc",
+        csp_override(DOCS_CSP)(SpectacularRedocView.as_view(url_name="schema")),
+        name="redoc",
+    ),
+]
+
+handler404 = "cerego.views.page_not_found"
+handler500 = "cerego.views.server_error"
