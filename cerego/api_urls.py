@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("auth/", include("accounts.api.urls")),
+    path("waitlist/", include("waitlist.api.urls")),
+    path("", include("decks.api.urls")),
 ]

@@ -159,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 ADMIN_EMAIL = env.str("ADMIN_EMAIL", default="")
 ADMIN_USERNAME = env.str("ADMIN_USERNAME", default="")
 ADMIN_PASSWORD = env.str("ADMIN_PASSWORD", default="")

@@ -23,6 +23,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("waitlist.urls")),
+    path("", include("decks.urls")),
     path("api/v1/", include("cerego.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

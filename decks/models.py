@@ -1,4 +1,24 @@
+import secrets
+import unicodedata
+
+from django.conf import settings
 from django.db import models
+
+FRONT_MAX_LENGTH = 500
+BACK_MAX_LENGTH = 5000
+HINT_MAX_LENGTH = 500
+
+
+def normalize_front(text: str) -> str:
+    """The form in which a word is unique inside a catalog.
+
+    Unicode NFKC, case-folded, whitespace collapsed: "Ｃafé " and "café" are one word.
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Language(models.Model):
@@ -14,3 +34,145 @@ class Language(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+
+
+class Catalog(models.Model):
+    """A deck: a named, owned collection of flashcards with a visibility."""
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private"
+        UNLISTED = "unlisted", "Unlisted (anyone with the link)"
+        PUBLIC = "public", "Public (in the library)"
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="catalogs",
+        help_text="When set, every card in the catalog is in this language.",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalogs"
+    )
+    share_token = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The secret of the /share/<token>/ link; regenerating it kills the old link.",
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    flashcards: models.ManyToManyField["Flashcard", "CatalogFlashcard"] = models.ManyToManyField(
+        "Flashcard", through="CatalogFlashcard", related_name="catalogs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            models.Index(fields=["visibility", "language"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Flashcard(models.Model):
+    """One word or fact: a front to be recalled as its back. Can sit in several catalogs."""
+
+    front = models.CharField(max_length=FRONT_MAX_LENGTH)
+    front_normalized = models.CharField(
+        max_length=FRONT_MAX_LENGTH * 2, editable=False, db_index=True
+    )
+    back = models.TextField(max_length=BACK_MAX_LENGTH)
+    hint = models.CharField(max_length=HINT_MAX_LENGTH, blank=True)
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="flashcards")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcards"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["front_normalized", "id"]
+        indexes = [models.Index(fields=["owner", "language", "front_normalized"])]
+
+    def __str__(self) -> str:
+        return self.front
+
+
+class CatalogFlashcard(models.Model):
+    """A flashcard's place in a catalog; the word is unique per catalog here."""
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="memberships")
+    flashcard = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="memberships")
+    # A copy of the card's normalised front: the constraint below cannot reach across tables.
+    front_normalized = models.CharField(max_length=FRONT_MAX_LENGTH * 2)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalog", "front_normalized"],
+                name="decks_catalog_word_unique",
+                violation_error_message="This word is already in the catalog.",
+            ),
+            models.UniqueConstraint(
+                fields=["catalog", "flashcard"], name="decks_catalog_flashcard_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flashcard} in {self.catalog}"
+
+
+class CatalogShare(models.Model):
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalog_shares"
+    )
+    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "user"], name="decks_catalog_share_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.catalog} shared with {self.user} as {self.role}"
+
+
+class FlashcardShare(models.Model):
+    flashcard = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="shares")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcard_shares"
+    )
+    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flashcard", "user"], name="decks_flashcard_share_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flashcard} shared with {self.user} as {self.role}"

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import admin_user_ensure
-from decks.services import languages_seed
+from decks.services.languages import languages_seed
 from quizzes.services import quiz_types_seed
 
 
