@@ -1,0 +1,101 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.tests.factories import UserFactory
+from decks.models import Catalog, CatalogShare, FlashcardShare, Role
+from decks.selectors import (
+    catalog_by_share_token,
+    catalogs_editable_by,
+    catalogs_owned_by,
+    catalogs_visible_to,
+    flashcards_editable_by,
+    flashcards_visible_to,
+)
+from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    owner, editor, viewer, stranger = UserFactory.create_batch(4)
+    catalog = CatalogFactory(owner=owner)
+    CatalogShare.objects.create(catalog=catalog, user=editor, role=Role.EDITOR)
+    CatalogShare.objects.create(catalog=catalog, user=viewer, role=Role.VIEWER)
+    card = CatalogFlashcardFactory(catalog=catalog).flashcard
+    return {"owner": owner, "editor": editor, "viewer": viewer, "stranger": stranger}, catalog, card
+
+
+@pytest.mark.parametrize(
+    ("who", "sees", "edits", "owns"),
+    [
+        ("owner", True, True, True),
+        ("editor", True, True, False),
+        ("viewer", True, False, False),
+        ("stranger", False, False, False),
+    ],
+)
+def test_private_catalog_permission_matrix(people, who, sees, edits, owns):
+    users, catalog, card = people
+    user = users[who]
+
+    assert catalogs_visible_to(user).filter(pk=catalog.pk).exists() is sees
+    assert catalogs_editable_by(user).filter(pk=catalog.pk).exists() is edits
+    assert catalogs_owned_by(user).filter(pk=catalog.pk).exists() is owns
+    assert flashcards_visible_to(user).filter(pk=card.pk).exists() is sees
+    assert flashcards_editable_by(user).filter(pk=card.pk).exists() is edits
+
+
+def test_anonymous_sees_nothing(people):
+    _, catalog, _card = people
+    catalog.visibility = Catalog.Visibility.PUBLIC
+    catalog.save()
+    anonymous = AnonymousUser()
+
+    assert not catalogs_visible_to(anonymous).exists()
+    assert not flashcards_visible_to(anonymous).exists()
+    assert catalog_by_share_token(user=anonymous, token="x") is None
+
+
+def test_public_catalog_is_visible_to_all_but_editable_by_none_but_its_editors(people):
+    users, catalog, card = people
+    catalog.visibility = Catalog.Visibility.PUBLIC
+    catalog.save()
+
+    assert catalogs_visible_to(users["stranger"]).filter(pk=catalog.pk).exists()
+    assert flashcards_visible_to(users["stranger"]).filter(pk=card.pk).exists()
+    assert not catalogs_editable_by(users["stranger"]).exists()
+    assert not flashcards_editable_by(users["stranger"]).filter(pk=card.pk).exists()
+
+
+def test_unlisted_catalog_opens_only_by_its_current_link(people):
+    users, catalog, _ = people
+    catalog.visibility = Catalog.Visibility.UNLISTED
+    catalog.share_token = "secret-token"
+    catalog.save()
+
+    assert not catalogs_visible_to(users["stranger"]).filter(pk=catalog.pk).exists()
+    assert catalog_by_share_token(user=users["stranger"], token="secret-token") == catalog
+    assert catalog_by_share_token(user=users["stranger"], token="old-token") is None
+    catalog.visibility = Catalog.Visibility.PRIVATE
+    catalog.save()
+    assert catalog_by_share_token(user=users["stranger"], token="secret-token") is None
+
+
+def test_a_card_shared_alone_is_visible_and_editable_by_role():
+    card = FlashcardFactory()
+    viewer, editor = UserFactory.create_batch(2)
+    FlashcardShare.objects.create(flashcard=card, user=viewer, role=Role.VIEWER)
+    FlashcardShare.objects.create(flashcard=card, user=editor, role=Role.EDITOR)
+
+    assert flashcards_visible_to(viewer).get() == card
+    assert not flashcards_editable_by(viewer).exists()
+    assert flashcards_editable_by(editor).get() == card
+
+
+def test_visibility_lists_each_catalog_once_whatever_the_number_of_shares(people):
+    users, catalog, _ = people
+    catalog.visibility = Catalog.Visibility.PUBLIC
+    catalog.save()
+
+    assert list(catalogs_visible_to(users["viewer"])) == [catalog]
