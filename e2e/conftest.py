@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import ConsoleMessage
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -44,6 +45,11 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def console_errors(page) -> list[str]:
     """Every error the page logs (CSP violations included); a test asserts it stays empty."""
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
