@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from accounts.models import User
+from accounts.selectors import user_by_login
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Log in with a username or an email address, either regardless of case."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None or password is None:
+            return None
+        user = user_by_login(username)
+        if user is None:
+            # Hash anyway, so a missing account takes as long to refuse as a wrong password.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
