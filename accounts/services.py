@@ -159,7 +159,10 @@ def user_password_set(
     *, user: User, password: str, action: str = AuditEvent.Action.PASSWORD_CHANGED, ip: str | None
 ) -> User:
     """Set a new password (validated), revoke the user's refresh tokens and record it."""
-    password_validation.validate_password(password, user=user)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     refresh_tokens_revoke(user=user)

@@ -82,6 +82,9 @@ class LogoutView(APIView):
     authentication_classes = ()
     permission_classes = [AllowAny]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'  # a bad refresh token is a 401, as on token/refresh/
+
     @extend_schema(
         request=s.RefreshInputSerializer,
         responses={204: None, 400: INVALID, 401: UNAUTHORIZED},
