@@ -1,5 +1,6 @@
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -27,3 +28,18 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for logins that come with a request.
+
+    Every login door (pages, admin, token endpoint) passes its request. Code that
+    authenticates without one (the test client's `login()`, scripts) has no client to
+    lock out, so it is let through to the password check instead of crashing.
+    """
+
+    def authenticate(
+        self, request: HttpRequest | None, *args: Any, **kwargs: Any
+    ) -> None:
+        if request is not None:
+            super().authenticate(request, *args, **kwargs)

@@ -165,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out usernames before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LockoutBackend",
     "accounts.backends.UsernameOrEmailBackend",
 ]
 LOGIN_URL = "/login/"

@@ -157,3 +157,9 @@ def test_refresh_tokens_revoke_blacklists_only_this_users_tokens():
     assert refresh_tokens_revoke(user=ada) == 2
     assert refresh_tokens_revoke(user=ada) == 0
     assert BlacklistedToken.objects.filter(token__user=bob).count() == 0
+
+
+def test_the_test_clients_login_still_works_with_the_lockout(client):
+    user = UserFactory()
+
+    assert client.login(username=user.username, password=DEFAULT_PASSWORD)
