@@ -38,8 +38,6 @@ class LockoutBackend(AxesStandaloneBackend):
     lock out, so it is let through to the password check instead of crashing.
     """
 
-    def authenticate(
-        self, request: HttpRequest | None, *args: Any, **kwargs: Any
-    ) -> None:
+    def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
         if request is not None:
             super().authenticate(request, *args, **kwargs)

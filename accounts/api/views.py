@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -97,10 +98,11 @@ class LogoutView(APIView):
             token.blacklist()
         except TokenError as error:
             raise InvalidToken(error.args[0]) from error
+        user_id = token.get(api_settings.USER_ID_CLAIM)
         services.audit_event_record(
             action=AuditEvent.Action.LOGOUT,
-            actor_name=str(token.get("user_id", "")),
-            target=f"user {token.get('user_id')}",
+            actor=User.objects.filter(pk=user_id).first(),
+            target=f"user {user_id}",
             ip=client_ip(request),
             extra={"via": "api"},
         )

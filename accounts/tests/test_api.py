@@ -102,6 +102,8 @@ def test_mobile_journey_from_waitlist_to_logout(
     assert entry.status == WaitlistEntry.Status.REGISTERED
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"waitlist_approved", "registered", "login", "logout"} <= actions
+    ada = User.objects.get(username="Ada")
+    assert AuditEvent.objects.filter(action="logout", actor=ada).exists()
 
 
 # --- Tokens -------------------------------------------------------------------------

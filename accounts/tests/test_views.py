@@ -352,3 +352,16 @@ def test_account_pages_need_a_login(client, name):
 
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_staff_read_the_audit_trail_in_admin_but_cannot_edit_it(client, staff, learner):
+    log_in(client, learner.username, "wrong")
+    client.force_login(staff)
+    changelist = reverse("admin:accounts_auditevent_changelist")
+
+    page = client.get(changelist, {"action__exact": "login_failed"})
+
+    assert page.status_code == 200
+    assert learner.username in page.content.decode()
+    assert "127.0.0.1" in page.content.decode()
+    assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 import redis
 from django.urls import reverse
@@ -82,26 +84,27 @@ def test_joining_is_throttled_per_client(api_client, settings):
 
 
 def test_throttle_counts_are_shared_through_redis(api_client, settings, redis_url):
+    prefix = f"cerego-test-throttle-{uuid.uuid4().hex}"  # leaves other tests' keys alone
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url,
-            "KEY_PREFIX": "cerego-test-throttle",
+            "KEY_PREFIX": prefix,
         }
     }
     server = redis.Redis.from_url(redis_url)
-    server.flushdb()
     limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["waitlist"].split("/")[0])
     try:
         for i in range(limit):
             assert join(api_client, email=f"a{i}@example.com").status_code == 202
         # What another web process would see: the count lives in Redis, not in this process.
-        keys = server.keys("cerego-test-throttle:*throttle_waitlist_*")
+        keys = server.keys(f"{prefix}:*throttle_waitlist_*")
         assert len(keys) == 1
         assert server.ttl(keys[0]) > 0
         assert join(api_client, email="one-more@example.com").status_code == 429
     finally:
-        server.flushdb()
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
 
 
 def test_staff_list_entries_filtered_by_status(staff_api_client, django_assert_max_num_queries):
