@@ -2,11 +2,19 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 
 from accounts.api.serializers import PASSWORD_MAX_LENGTH
 from accounts.http import client_ip
 from accounts.models import UserSettings
 from accounts.services import password_reset_request
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, each message under its own field."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 class LoginForm(AuthenticationForm):

@@ -6,23 +6,17 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from accounts import forms, services
+from accounts.forms import add_service_errors
 from accounts.http import THROTTLED_MESSAGE, client_ip, throttle_allows
 from accounts.models import AuditEvent, User
 from waitlist.selectors import waitlist_invite_entry
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
-
-
-def add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message under its own field."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 class LoginView(auth_views.LoginView):

@@ -14,6 +14,11 @@ from waitlist.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, WaitlistEntry, inv
 
 EMAIL_MAX_LENGTH = 254
 INVITE_TOKEN_MAX_LENGTH = 128
+# The one answer to every join, whatever happened: nobody learns who is waiting or registered.
+JOINED_MESSAGE = (
+    "Thanks! If this email is new to us it is now on the waitlist; "
+    "we will mail an invite when a place opens."
+)
 INVALID_INVITE = "This invite link is not valid. Use the link from your invite mail."
 
 

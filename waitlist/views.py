@@ -4,11 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.middleware import HtmxDetails
 
+from accounts.forms import add_service_errors
 from accounts.http import THROTTLED_MESSAGE, throttle_allows
-from accounts.views import add_service_errors
-from waitlist.api.views import JOINED
 from waitlist.forms import JoinForm
-from waitlist.services import waitlist_entry_join
+from waitlist.services import JOINED_MESSAGE, waitlist_entry_join
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -34,8 +33,8 @@ def landing(request: HtmxHttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
         if joined and not request.htmx:
-            messages.success(request, JOINED)
+            messages.success(request, JOINED_MESSAGE)
             return redirect("home")
     template = "waitlist/landing.html#join-form" if request.htmx else "waitlist/landing.html"
-    context = {"form": form, "joined": joined, "joined_message": JOINED}
+    context = {"form": form, "joined": joined, "joined_message": JOINED_MESSAGE}
     return render(request, template, context, status=status)

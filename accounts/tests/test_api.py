@@ -6,6 +6,7 @@ import jwt
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -604,3 +605,43 @@ def test_every_auth_endpoint_is_in_the_schema(client):
         assert f"/api/v1/auth/{path}" in schema["paths"], path
     token = schema["paths"]["/api/v1/auth/token/"]["post"]
     assert set(token["responses"]) >= {"200", "400", "401", "429"}
+
+
+ODD_VALUES: list[object] = [
+    None,
+    1e308,
+    -1,
+    True,
+    [],
+    {},
+    [None],
+    "x" * 10_000,
+    "nul\x00byte",
+    "😀" * 300,
+]
+WRITE_ENDPOINTS = [
+    ("post", "/api/v1/waitlist/", ["email", "name", "note"]),
+    ("post", TOKEN, ["username", "password"]),
+    ("post", REFRESH, ["refresh"]),
+    ("post", LOGOUT, ["refresh"]),
+    ("post", REGISTER, ["invite_token", "username", "email", "password"]),
+    ("patch", ME, ["username", "email"]),
+    ("patch", SETTINGS, ["desired_retention", "preferred_quiz_types", "time_zone", "theme"]),
+    ("post", PASSWORD_CHANGE, ["old_password", "new_password"]),
+    ("post", PASSWORD_RESET, ["email"]),
+    ("post", PASSWORD_RESET_CONFIRM, ["uid", "token", "new_password"]),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "fields"), WRITE_ENDPOINTS)
+def test_odd_values_in_any_field_are_4xx_json_never_500(learner_api_client, method, path, fields):
+    for field in fields:
+        for value in ODD_VALUES:
+            cache.clear()  # not the throttle under test here
+            body = dict.fromkeys(fields, "plain-value-123") | {field: value}
+
+            response = getattr(learner_api_client, method)(path, body, format="json")
+
+            assert response.status_code < 500, (field, value)
+            if response.status_code != 204:
+                assert response["Content-Type"] == "application/json", (field, value)

@@ -18,10 +18,6 @@ from waitlist import selectors, services
 from waitlist.api.serializers import JoinInputSerializer, WaitlistEntrySerializer
 from waitlist.models import WaitlistEntry
 
-JOINED = (
-    "Thanks! If this email is new to us it is now on the waitlist; "
-    "we will mail an invite when a place opens."
-)
 INVALID = OpenApiResponse(description="Invalid input: field errors.")
 UNAUTHORIZED = OpenApiResponse(DetailSerializer, description="Not signed in.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Signed in, but not staff.")
@@ -48,7 +44,7 @@ class JoinView(APIView):
         serializer = JoinInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.waitlist_entry_join(**serializer.validated_data)
-        return Response({"detail": JOINED}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": services.JOINED_MESSAGE}, status=status.HTTP_202_ACCEPTED)
 
 
 class WaitlistEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
