@@ -194,9 +194,12 @@ AXES_COOLOFF_MESSAGE = (
     f"{env.int('AXES_COOLOFF_MINUTES', default=15)} minutes. Try again later or reset your "
     "password."
 )
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=None)
+# Reverse proxies in front of Django: only then is X-Forwarded-For believed, by the
+# lockout, the audit trail and the throttles alike (a client could forge it otherwise).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
 # --- Internationalisation -----------------------------------------------------------
@@ -279,6 +282,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Scoped throttles on the anonymous and login doors; counted in the cache (Redis when
     # REDIS_URL is set), so every web process shares the same counts.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "waitlist": env.str("THROTTLE_WAITLIST_RATE", default="10/hour"),
         "token": env.str("THROTTLE_TOKEN_RATE", default="20/minute"),

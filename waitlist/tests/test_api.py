@@ -183,3 +183,15 @@ def test_join_is_documented_in_the_schema(client):
     assert set(join_op["responses"]) >= {"202", "400", "429"}
     approve = schema["paths"]["/api/v1/waitlist/entries/{id}/approve/"]["post"]
     assert set(approve["responses"]) >= {"200", "400", "401", "403", "404"}
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_throttle(api_client, settings):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["waitlist"].split("/")[0])
+    answers = [
+        api_client.post(
+            JOIN, {"email": f"a{i}@example.com"}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}"
+        ).status_code
+        for i in range(limit + 1)
+    ]
+
+    assert answers[-1] == 429
