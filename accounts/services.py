@@ -93,13 +93,16 @@ def user_register(
     registrations racing with one invite leave one user, never two, never half of one.
     """
     # Imported here: waitlist's services record audit events through this module.
-    from waitlist.services import waitlist_invite_redeem
+    from waitlist.services import waitlist_entry_registered_mark, waitlist_invite_redeem
 
     email = User.objects.normalize_email(email.strip())
     entry = None
     if settings.WAITLIST_ENABLED:
         entry = waitlist_invite_redeem(token=invite_token, email=email)
     user = user_create(username=username.strip(), email=email, password=password)
+    if entry is None:
+        # Registered without an invite (waitlist off): staff need not decide on them any more.
+        waitlist_entry_registered_mark(email=email)
     audit_event_record(
         action=AuditEvent.Action.REGISTERED,
         actor=user,

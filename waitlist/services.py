@@ -135,6 +135,17 @@ def waitlist_invite_issue(*, entry_id: int) -> tuple[WaitlistEntry, str] | None:
     return entry, token
 
 
+def waitlist_entry_registered_mark(*, email: str) -> int:
+    """Close the entry of someone who registered without an invite; any invite dies."""
+    return (
+        WaitlistEntry.objects.filter(email__iexact=email)
+        .exclude(status=WaitlistEntry.Status.REGISTERED)
+        .update(
+            status=WaitlistEntry.Status.REGISTERED, invite_token_hash="", invite_expires_at=None
+        )
+    )
+
+
 @transaction.atomic
 def waitlist_invite_redeem(*, token: str, email: str) -> WaitlistEntry:
     """Spend an invite for a registration with this email, or say why it cannot be used."""

@@ -17,6 +17,8 @@ from accounts.services import (
 )
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from cerego import settings as production_settings
+from waitlist.models import WaitlistEntry
+from waitlist.tests.factories import WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +134,7 @@ def test_user_create_reports_every_problem_under_its_field():
 
 def test_register_without_waitlist_needs_no_invite(settings):
     settings.WAITLIST_ENABLED = False
+    WaitlistEntryFactory(email="Walkin@example.com")
 
     user = user_register(
         username="walkin", email=" walkin@example.com ", password="long-pass-phrase"
@@ -139,6 +142,7 @@ def test_register_without_waitlist_needs_no_invite(settings):
 
     assert user.email == "walkin@example.com"
     assert AuditEvent.objects.filter(action="registered", actor=user).count() == 1
+    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.REGISTERED
 
 
 def test_register_with_the_waitlist_on_needs_an_invite():
