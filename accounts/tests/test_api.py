@@ -645,3 +645,27 @@ def test_odd_values_in_any_field_are_4xx_json_never_500(learner_api_client, meth
             assert response.status_code < 500, (field, value)
             if response.status_code != 204:
                 assert response["Content-Type"] == "application/json", (field, value)
+
+
+def test_unknown_users_and_wrong_passwords_get_the_same_401(api_client, learner):
+    unknown = obtain(api_client, "nobody-here", "wrong")
+    wrong = obtain(api_client, learner.username, "wrong")
+
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.content == wrong.content
+
+
+def test_unknown_usernames_lock_like_real_ones(api_client, learner):
+    for login in ("nobody-here", learner.username):
+        answers = [obtain(api_client, login, "wrong").status_code for _ in range(5)]
+        assert answers == [401, 401, 401, 401, 429]
+
+
+def test_a_token_of_a_deleted_user_is_refused(api_client, learner):
+    access = obtain(api_client, learner.username).json()["access"]
+    learner.delete()
+
+    response = bearer(api_client, access).get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_found"

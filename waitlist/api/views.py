@@ -60,7 +60,12 @@ class WaitlistEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=WaitlistEntry.Status.values)],
-        responses={200: WaitlistEntrySerializer(many=True), 401: UNAUTHORIZED, 403: FORBIDDEN},
+        responses={
+            200: WaitlistEntrySerializer(many=True),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: OpenApiResponse(DetailSerializer, description="No such page."),
+        },
     )
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
