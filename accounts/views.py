@@ -41,9 +41,11 @@ def register(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterForm(
         request.POST or None, initial={"invite_token": token, "email": entry and entry.email}
     )
+    status = 200
     if request.method == "POST":
         if not throttle_allows(request, "register"):
             form.add_error(None, THROTTLED_MESSAGE)
+            status = 429
         elif form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "password_confirm"}
             try:
@@ -55,7 +57,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Welcome to Cerego, {user.username}!")
                 return redirect("home")
     context = {"form": form, "entry": entry, "invite_needed": settings.WAITLIST_ENABLED}
-    return render(request, "accounts/register.html", context)
+    return render(request, "accounts/register.html", context, status=status)
 
 
 @login_required

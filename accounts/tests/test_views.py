@@ -365,3 +365,26 @@ def test_staff_read_the_audit_trail_in_admin_but_cannot_edit_it(client, staff, l
     assert learner.username in page.content.decode()
     assert "127.0.0.1" in page.content.decode()
     assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "scope", "data"),
+    [
+        ("login", "token", {"username": "someone", "password": "wrong"}),
+        ("register", "register", register_form()),
+        ("password_reset", "password_reset", {"email": "someone@example.com"}),
+    ],
+)
+def test_web_forms_share_the_api_throttles(client, settings, name, scope, data):
+    settings.WAITLIST_ENABLED = False
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope].split("/")[0])
+    for i in range(limit):
+        client.post(
+            reverse(name), data | {"username": f"user{i}"} if name != "password_reset" else data
+        )
+        client.logout()
+
+    response = client.post(reverse(name), data)
+
+    assert response.status_code == 429
+    assert "Too many attempts from your network" in response.content.decode()
