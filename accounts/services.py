@@ -185,6 +185,7 @@ def user_password_change(
     return user_password_set(user=user, password=new_password, ip=ip)
 
 
+@transaction.atomic
 def password_reset_request(*, email: str, ip: str | None) -> None:
     """Mail a reset link to every active account with this email; silent otherwise.
 
