@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import User, UserSettings
+from accounts.models import AuditEvent, User, UserSettings
 
 
 class UserSettingsInline(admin.StackedInline):
@@ -49,3 +49,23 @@ class UserAdmin(DjangoUserAdmin):
     def get_inlines(self, request, obj):
         # The settings row is created with the user, so the add form has no inline.
         return self.inlines if obj else []
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail is read-only: nobody edits history, not even staff."""
+
+    list_display = ["created_at", "action", "actor_name", "target", "ip_address"]
+    list_filter = ["action"]
+    date_hierarchy = "created_at"
+    search_fields = ["actor_name", "target", "ip_address"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,10 @@
+import zoneinfo
+from functools import cache
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -9,6 +12,20 @@ from django.db.models.functions import Lower
 DESIRED_RETENTION_MIN = 0.70
 DESIRED_RETENTION_MAX = 0.97
 DAILY_LIMIT_MAX = 9999
+
+
+@cache
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in _time_zone_names():
+        raise ValidationError(
+            "%(value)s is not a known time zone; use an IANA name such as Europe/Paris.",
+            code="invalid_time_zone",
+            params={"value": value[:64]},
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -109,7 +126,7 @@ class UserSettings(models.Model):
         default=200, validators=[MaxValueValidator(DAILY_LIMIT_MAX)]
     )
     preferred_quiz_types = models.ManyToManyField("quizzes.QuizType", blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     day_rollover_hour = models.PositiveSmallIntegerField(
         default=4,
         validators=[MaxValueValidator(23)],
@@ -146,3 +163,39 @@ class UserSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Settings of {self.user}"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who did what to what, when, from where."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOCKOUT = "lockout", "Locked out"
+        LOGOUT = "logout", "Logged out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        REGISTERED = "registered", "Registered"
+        WAITLIST_APPROVED = "waitlist_approved", "Waitlist entry approved"
+        WAITLIST_REJECTED = "waitlist_rejected", "Waitlist entry rejected"
+
+    # Free text, not choices: other apps record their own actions (sharing, deletions).
+    action = models.CharField(max_length=64, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    # The actor's name at the time, kept when the user is deleted or never existed.
+    actor_name = models.CharField(max_length=254, blank=True)
+    target = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.action} by {self.actor_name or 'anonymous'} at {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -1,19 +1,227 @@
-from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from functools import partial
+from typing import Any
 
-from accounts.models import User
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts.models import AuditEvent, User, UserSettings
+from accounts.selectors import users_with_email
+
+INVALID_RESET_LINK = "This password reset link is invalid or has expired; ask for a new one."
+
+
+def audit_event_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    actor_name: str = "",
+    target: str = "",
+    ip: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one line of the audit trail; every security-relevant change calls this.
+
+    `actor` is the signed-in user who acted (None for anonymous requests); `actor_name`
+    records the name tried when there is no user (a failed login). `target` describes
+    what was acted on in a few words ("waitlist entry 12 <a@b.c>", "catalog 7").
+    """
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=(actor_name or (actor.username if actor else ""))[:254],
+        target=target[:255],
+        ip_address=ip,
+        extra=extra or {},
+    )
+
+
+def _taken(*, username: str, email: str, exclude_pk: int | None = None) -> dict[str, str]:
+    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    taken = {}
+    if others.filter(username__iexact=username).exists():
+        taken["username"] = "A user with that username already exists."
+    if others.filter(email__iexact=email).exists():
+        taken["email"] = "A user with that email already exists."
+    return taken
 
 
 @transaction.atomic
 def user_create(*, username: str, email: str, password: str, is_admin: bool = False) -> User:
-    """Create a user with their settings, after Django's password validators pass."""
+    """Create a user with their settings, after Django's password validators pass.
+
+    Every problem is reported at once, each under its field (username, email, password).
+    """
     candidate = User(username=username, email=User.objects.normalize_email(email))
-    password_validation.validate_password(password, user=candidate)
-    candidate.validate_constraints()
-    if is_admin:
-        return User.objects.create_superuser(username, email, password)
-    return User.objects.create_user(username, email, password)
+    errors: dict[str, list[str]] = {}
+    try:
+        candidate.full_clean(
+            exclude=["password"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        password_validation.validate_password(password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = error.messages
+    for field, message in _taken(username=username, email=candidate.email).items():
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            if is_admin:
+                return User.objects.create_superuser(username, email, password)
+            return User.objects.create_user(username, email, password)
+    except IntegrityError as error:
+        # Two sign-ups raced for the same name; the database constraint had the last word.
+        raise ValidationError("A user with that username or email already exists.") from error
+
+
+@transaction.atomic
+def user_register(
+    *, username: str, email: str, password: str, invite_token: str = "", ip: str | None = None
+) -> User:
+    """Register a new learner, with a valid invite unless the waitlist is switched off.
+
+    The invite is locked and spent in the same transaction that creates the user: two
+    registrations racing with one invite leave one user, never two, never half of one.
+    """
+    # Imported here: waitlist's services record audit events through this module.
+    from waitlist.services import waitlist_entry_registered_mark, waitlist_invite_redeem
+
+    email = User.objects.normalize_email(email.strip())
+    entry = None
+    if settings.WAITLIST_ENABLED:
+        entry = waitlist_invite_redeem(token=invite_token, email=email)
+    user = user_create(username=username.strip(), email=email, password=password)
+    if entry is None:
+        # Registered without an invite (waitlist off): staff need not decide on them any more.
+        waitlist_entry_registered_mark(email=email)
+    audit_event_record(
+        action=AuditEvent.Action.REGISTERED,
+        actor=user,
+        target=f"user {user.pk}",
+        ip=ip,
+        extra={"waitlist_entry": entry.pk} if entry else {},
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, username: str | None = None, email: str | None = None) -> User:
+    """Change a user's profile; names and emails stay unique regardless of case."""
+    if username is not None:
+        user.username = username.strip()
+    if email is not None:
+        user.email = User.objects.normalize_email(email.strip())
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    for field, message in _taken(
+        username=user.username, email=user.email, exclude_pk=user.pk
+    ).items():
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    user.save(update_fields=["username", "email", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def user_settings_update(*, user_settings: UserSettings, **fields: Any) -> UserSettings:
+    """Change learning settings; `preferred_quiz_types` replaces the whole set."""
+    quiz_types = fields.pop("preferred_quiz_types", None)
+    for name, value in fields.items():
+        setattr(user_settings, name, value)
+    user_settings.full_clean(exclude=["user"])
+    user_settings.save()
+    if quiz_types is not None:
+        user_settings.preferred_quiz_types.set(quiz_types)
+    return user_settings
+
+
+def refresh_tokens_revoke(*, user: User) -> int:
+    """Blacklist every refresh token the user still holds: other devices must log in again."""
+    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    created = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+    )
+    return len(created)
+
+
+@transaction.atomic
+def user_password_set(
+    *, user: User, password: str, action: str = AuditEvent.Action.PASSWORD_CHANGED, ip: str | None
+) -> User:
+    """Set a new password (validated), revoke the user's refresh tokens and record it."""
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        raise ValidationError({"new_password": error.messages}) from error
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    refresh_tokens_revoke(user=user)
+    audit_event_record(action=action, actor=user, target=f"user {user.pk}", ip=ip)
+    return user
+
+
+@transaction.atomic
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, ip: str | None
+) -> User:
+    if not user.check_password(old_password):
+        raise ValidationError(
+            {"old_password": "Your old password was entered incorrectly."},
+            code="password_incorrect",
+        )
+    return user_password_set(user=user, password=new_password, ip=ip)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, ip: str | None) -> None:
+    """Mail a reset link to every active account with this email; silent otherwise.
+
+    The caller answers the same either way, so nobody learns which emails have accounts.
+    """
+    from accounts.tasks import password_reset_mail_send
+
+    for user in users_with_email(email):
+        if not user.has_usable_password():
+            continue
+        audit_event_record(
+            action=AuditEvent.Action.PASSWORD_RESET_REQUESTED,
+            target=f"user {user.pk}",
+            actor_name=user.username,
+            ip=ip,
+        )
+        transaction.on_commit(partial(password_reset_mail_send.enqueue, user_id=user.pk))
+
+
+def password_reset_user(*, uidb64: str, token: str) -> User | None:
+    """The user a reset link is for, or None when the link is invalid or expired."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    return user if default_token_generator.check_token(user, token) else None
+
+
+@transaction.atomic
+def password_reset_confirm(*, uidb64: str, token: str, new_password: str, ip: str | None) -> User:
+    user = password_reset_user(uidb64=uidb64, token=token)
+    if user is None:
+        raise ValidationError({"token": INVALID_RESET_LINK}, code="invalid_reset_link")
+    return user_password_set(
+        user=user, password=new_password, action=AuditEvent.Action.PASSWORD_RESET, ip=ip
+    )
 
 
 @transaction.atomic

@@ -38,6 +38,7 @@ CSRF_TRUSTED_ORIGINS = env.list(
 )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAITLIST_ENABLED = env.bool("WAITLIST_ENABLED", default=True)
+WAITLIST_INVITE_EXPIRE_DAYS = env.int("WAITLIST_INVITE_EXPIRE_DAYS", default=14)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_guid",
     "django_tasks_db",
+    "axes",
     "accounts",
     "decks",
     "quizzes",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the flag the axes backend sets on a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cerego.urls"
@@ -159,12 +163,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out usernames before any password is checked.
+    "accounts.backends.LockoutBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 ADMIN_EMAIL = env.str("ADMIN_EMAIL", default="")
 ADMIN_USERNAME = env.str("ADMIN_USERNAME", default="")
 ADMIN_PASSWORD = env.str("ADMIN_PASSWORD", default="")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 24)
+
+# Lockout (django-axes): per username, on both the login page and the token endpoint.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# One person, one counter: "Alice", "alice" and alice's email address lock the same account.
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+AXES_RESET_ON_SUCCESS = False
+# The lock lasts exactly the cool-off, as the message promises; retries do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Lockout is per account by design (a shared office IP must not lock everyone out);
+# floods from one address are the job of the throttles below.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed login attempts: this account is locked for "
+    f"{env.int('AXES_COOLOFF_MINUTES', default=15)} minutes. Try again later or reset your "
+    "password."
+)
+# Reverse proxies in front of Django: only then is X-Forwarded-For believed, by the
+# lockout, the audit trail and the throttles alike (a client could forge it otherwise).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # --- Internationalisation -----------------------------------------------------------
 
@@ -244,6 +280,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cerego.api.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Scoped throttles on the anonymous and login doors; counted in the cache (Redis when
+    # REDIS_URL is set), so every web process shares the same counts.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_THROTTLE_RATES": {
+        "waitlist": env.str("THROTTLE_WAITLIST_RATE", default="10/hour"),
+        "token": env.str("THROTTLE_TOKEN_RATE", default="20/minute"),
+        "register": env.str("THROTTLE_REGISTER_RATE", default="10/hour"),
+        "password_reset": env.str("THROTTLE_PASSWORD_RESET_RATE", default="5/hour"),
+    },
 }
 
 SIMPLE_JWT = {

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from django.views.generic import TemplateView
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -11,6 +10,7 @@ from drf_spectacular.views import (
 
 from cerego import views
 from cerego.settings import SECURE_CSP
+from waitlist.views import landing
 
 # The API documentation pages style themselves inline; everything else keeps the strict policy.
 DOCS_CSP = SECURE_CSP | {
@@ -19,7 +19,7 @@ DOCS_CSP = SECURE_CSP | {
 }
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", landing, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,3 @@
-from django.urls import path  # noqa: F401
-
+# The landing page itself is the root URL `home`, declared in cerego/urls.py.
 app_name = "waitlist"
 urlpatterns: list = []

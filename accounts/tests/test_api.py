@@ -1,9 +1,36 @@
-import pytest
-from django.urls import reverse
+import base64
+import json
+from datetime import timedelta
 
+import jwt
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts.models import AuditEvent, User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from quizzes.models import QuizType
+from waitlist.models import WaitlistEntry
+from waitlist.tests.factories import WaitlistEntryFactory
+from waitlist.tests.helpers import invite_token
 
 pytestmark = pytest.mark.django_db
+
+TOKEN = "/api/v1/auth/token/"
+REFRESH = "/api/v1/auth/token/refresh/"
+LOGOUT = "/api/v1/auth/logout/"
+REGISTER = "/api/v1/auth/register/"
+ME = "/api/v1/auth/me/"
+SETTINGS = "/api/v1/auth/settings/"
+PASSWORD_CHANGE = "/api/v1/auth/password/change/"
+PASSWORD_RESET = "/api/v1/auth/password/reset/"
+PASSWORD_RESET_CONFIRM = "/api/v1/auth/password/reset/confirm/"
+NEW_PASSWORD = "a-brand-new-pass-phrase"
 
 
 @pytest.fixture
@@ -11,10 +38,76 @@ def admin(db):
     return UserFactory(username="root", is_admin=True, is_superuser=True)
 
 
+@pytest.fixture
+def invite(staff, mailoutbox, django_capture_on_commit_callbacks):
+    """An approved entry for ada@example.com and the token its invite mail carries."""
+    entry = WaitlistEntryFactory(email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        from waitlist.services import waitlist_entry_approve
+
+        waitlist_entry_approve(entry=entry, actor=staff)
+    return invite_token(mailoutbox[-1])
+
+
+def learners():
+    return User.objects.filter(is_admin=False)
+
+
 def obtain(api_client, username, password=DEFAULT_PASSWORD):
-    return api_client.post(
-        reverse("token-obtain"), {"username": username, "password": password}, format="json"
-    )
+    return api_client.post(TOKEN, {"username": username, "password": password}, format="json")
+
+
+def bearer(api_client, access):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return api_client
+
+
+def register(api_client, **overrides):
+    body = {"username": "ada", "email": "ada@example.com", "password": "analytical-engine-1843"}
+    return api_client.post(REGISTER, body | overrides, format="json")
+
+
+# --- The whole journey, as a mobile client makes it --------------------------------
+
+
+def test_mobile_journey_from_waitlist_to_logout(
+    api_client, staff_api_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert api_client.post("/api/v1/waitlist/", {"email": "ada@example.com"}).status_code == 202
+    entry = WaitlistEntry.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = staff_api_client.post(f"/api/v1/waitlist/entries/{entry.pk}/approve/")
+    assert approved.status_code == 200
+    token = invite_token(mailoutbox[0])
+
+    registered = register(api_client, invite_token=token, username="Ada")
+    assert registered.status_code == 201
+    assert set(registered.json()) == {"id", "username", "email", "is_admin", "created_at"}
+
+    pair = obtain(api_client, "ada@example.com", "analytical-engine-1843").json()
+    me = bearer(api_client, pair["access"]).get(ME)
+    assert me.status_code == 200
+    assert me.json()["username"] == "Ada"
+    assert me.json()["is_admin"] is False
+
+    rotated = api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
+    assert rotated.status_code == 200
+    new_refresh = rotated.json()["refresh"]
+
+    assert api_client.post(LOGOUT, {"refresh": new_refresh}, format="json").status_code == 204
+    refused = api_client.post(REFRESH, {"refresh": new_refresh}, format="json")
+    assert refused.status_code == 401
+    assert api_client.post(REFRESH, {"refresh": pair["refresh"]}).status_code == 401
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.REGISTERED
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"waitlist_approved", "registered", "login", "logout"} <= actions
+    ada = User.objects.get(username="Ada")
+    assert AuditEvent.objects.filter(action="logout", actor=ada).exists()
+
+
+# --- Tokens -------------------------------------------------------------------------
 
 
 def test_admin_obtains_a_token_pair(api_client, admin):
@@ -24,11 +117,15 @@ def test_admin_obtains_a_token_pair(api_client, admin):
     assert set(response.json()) == {"access", "refresh"}
 
 
+def test_a_token_by_email_in_any_case(api_client, learner):
+    assert obtain(api_client, learner.email.upper()).status_code == 200
+
+
 def test_refresh_rotates_and_the_old_refresh_token_is_refused(api_client, admin):
     refresh = obtain(api_client, "root").json()["refresh"]
 
-    rotated = api_client.post(reverse("token-refresh"), {"refresh": refresh}, format="json")
-    replayed = api_client.post(reverse("token-refresh"), {"refresh": refresh}, format="json")
+    rotated = api_client.post(REFRESH, {"refresh": refresh}, format="json")
+    replayed = api_client.post(REFRESH, {"refresh": refresh}, format="json")
 
     assert rotated.status_code == 200
     assert set(rotated.json()) == {"access", "refresh"}
@@ -37,16 +134,538 @@ def test_refresh_rotates_and_the_old_refresh_token_is_refused(api_client, admin)
     assert "blacklisted" in replayed.json()["detail"]
 
 
-def test_wrong_password_is_a_json_401(api_client, admin):
+def test_wrong_password_is_a_json_401_and_is_audited(api_client, admin):
     response = obtain(api_client, "root", "not-the-password")
 
     assert response.status_code == 401
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+    event = AuditEvent.objects.get(action="login_failed")
+    assert (event.actor_name, event.ip_address) == ("root", "127.0.0.1")
 
 
-def test_missing_fields_are_json_field_errors(api_client):
-    response = api_client.post(reverse("token-obtain"), {}, format="json")
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, {"username", "password"}),
+        ({"username": ["root"], "password": 1}, {"username"}),
+        ({"username": "u" * 10_000, "password": "x"}, {"username"}),
+        ({"username": "root", "password": "p" * 10_000}, {"password"}),
+    ],
+)
+def test_bad_token_requests_are_json_field_errors(api_client, body, fields):
+    response = api_client.post(TOKEN, body, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    assert set(response.json()) == fields
+
+
+@pytest.mark.parametrize("refresh", ["", "garbage", "x" * 10_000])
+def test_bad_refresh_tokens_are_4xx_json(api_client, refresh):
+    response = api_client.post(REFRESH, {"refresh": refresh}, format="json")
+
+    assert response.status_code in (400, 401)
+    assert response["Content-Type"] == "application/json"
+
+
+def test_logout_with_a_bad_token_is_a_401(api_client):
+    response = api_client.post(LOGOUT, {"refresh": "garbage"}, format="json")
+
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def _b64(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def forged_tokens(user):
+    genuine = AccessToken.for_user(user)
+    claims = dict(genuine.payload)
+    expired = AccessToken.for_user(user)
+    expired.set_exp(lifetime=-timedelta(minutes=1))
+    return {
+        "bad signature": jwt.encode(claims, "not-our-key-" * 4, algorithm="HS256"),
+        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}.",
+        "expired": str(expired),
+        "garbage": "not.a.jwt",
+    }
+
+
+@pytest.mark.parametrize("kind", ["bad signature", "alg none", "expired", "garbage"])
+def test_forged_or_expired_access_tokens_are_a_json_401(api_client, learner, kind):
+    token = forged_tokens(learner)[kind]
+
+    response = bearer(api_client, token).get(ME)
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "token_not_valid"
+
+
+# --- Lockout ------------------------------------------------------------------------
+
+
+def test_five_failures_lock_the_username_with_a_429(api_client, learner, settings):
+    answers = [obtain(api_client, learner.username, "wrong").status_code for _ in range(5)]
+
+    assert answers == [401, 401, 401, 401, 429]
+    locked = obtain(api_client, learner.username)  # even the right password
+    assert locked.status_code == 429
+    assert "locked" in locked.json()["detail"]
+    assert int(locked["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
+    assert AuditEvent.objects.filter(action="lockout").exists()
+
+
+def test_email_and_username_failures_count_against_the_same_account(api_client, learner):
+    for login in [learner.username, learner.email, learner.username.upper(), learner.email]:
+        obtain(api_client, login, "wrong")
+
+    assert obtain(api_client, learner.email.upper(), "wrong").status_code == 429
+
+
+def test_a_success_does_not_reset_the_failure_count(api_client, learner):
+    for _ in range(4):
+        obtain(api_client, learner.username, "wrong")
+
+    assert obtain(api_client, learner.username).status_code == 200
+    assert obtain(api_client, learner.username, "wrong").status_code == 429
+
+
+def test_the_lock_lifts_after_the_cool_off(api_client, learner, settings):
+    for _ in range(5):
+        obtain(api_client, learner.username, "wrong")
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.get().attempt_time - timedelta(minutes=16)
+    )
+
+    assert obtain(api_client, learner.username).status_code == 200
+
+
+def test_staff_unlock_by_deleting_the_attempt_in_admin(api_client, client, learner, staff):
+    for _ in range(5):
+        obtain(api_client, learner.username, "wrong")
+    attempt = AccessAttempt.objects.get()
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert obtain(api_client, learner.username).status_code == 200
+
+
+def test_locking_another_username_leaves_this_one_alone(api_client, learner):
+    other = UserFactory()
+    for _ in range(5):
+        obtain(api_client, other.username, "wrong")
+
+    assert obtain(api_client, learner.username).status_code == 200
+
+
+# --- Registration -------------------------------------------------------------------
+
+
+def test_register_with_an_invite(api_client, invite):
+    response = register(api_client, invite_token=invite, email="ADA@example.com")
+
+    assert response.status_code == 201
+    user = User.objects.get(username="ada")
+    assert user.check_password("analytical-engine-1843")
+    assert user.settings.desired_retention == 0.90
+    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.REGISTERED
+    assert AuditEvent.objects.filter(action="registered", actor=user).exists()
+
+
+def test_an_invite_registers_once(api_client, invite):
+    register(api_client, invite_token=invite)
+
+    again = register(api_client, invite_token=invite, username="ada2", email="ada@example.com")
+
+    assert again.status_code == 400
+    assert "already been used" in again.json()["invite_token"][0]
+    assert learners().count() == 1
+
+
+def test_an_expired_invite_cannot_register(api_client, invite):
+    from django.utils import timezone
+
+    WaitlistEntry.objects.update(invite_expires_at=timezone.now() - timedelta(minutes=1))
+
+    response = register(api_client, invite_token=invite)
+
+    assert response.status_code == 400
+    assert "expired" in response.json()["invite_token"][0]
+    assert not learners().exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"invite_token": ""}, "invite_token"),
+        ({"invite_token": "made-up"}, "invite_token"),
+        ({"invite_token": "x" * 10_000}, "invite_token"),
+        ({"email": "eve@example.com"}, "email"),
+        ({"email": "not-an-email"}, "email"),
+        ({"email": "a" * 10_000 + "@example.com"}, "email"),
+        ({"username": "u" * 10_000}, "username"),
+        ({"username": "no spaces!"}, "username"),
+        ({"username": ["ada"]}, "username"),
+        ({"password": "password"}, "password"),
+        ({"password": "12345678901"}, "password"),
+        ({"password": "ada"}, "password"),
+        ({"password": "p" * 10_000}, "password"),
+        ({"password": None}, "password"),
+    ],
+)
+def test_bad_registrations_are_field_errors_and_create_nothing(
+    api_client, invite, overrides, field
+):
+    body = {"invite_token": invite} | overrides
+
+    response = register(api_client, **body)
+
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not learners().exists()
+    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.APPROVED
+
+
+def test_weak_passwords_get_the_validators_own_messages(api_client, invite):
+    response = register(api_client, invite_token=invite, password="12345")
+
+    messages = response.json()["password"]
+    assert "This password is too short. It must contain at least 8 characters." in messages
+    assert "This password is entirely numeric." in messages
+
+
+def test_username_and_email_are_unique_regardless_of_case(api_client, invite, settings):
+    UserFactory(username="Ada", email="other@example.com")
+
+    response = register(api_client, invite_token=invite, username="ADA")
+
+    assert response.status_code == 400
+    assert "already exists" in response.json()["username"][0]
+    assert learners().count() == 1
+    assert WaitlistEntry.objects.get().invite_used_at is None
+
+
+def test_without_the_waitlist_anyone_may_register(api_client, settings):
+    settings.WAITLIST_ENABLED = False
+
+    response = register(api_client, email="walk-in@example.com")
+
+    assert response.status_code == 201
+    assert User.objects.get().email == "walk-in@example.com"
+
+
+def test_taken_email_is_refused_without_the_waitlist_too(api_client, settings, learner):
+    settings.WAITLIST_ENABLED = False
+
+    response = register(api_client, email=learner.email.upper())
+
+    assert response.status_code == 400
+    assert "email" in response.json()
+
+
+def test_registration_is_throttled(api_client, settings):
+    settings.WAITLIST_ENABLED = False
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["register"].split("/")[0])
+
+    answers = [register(api_client, username="x", email="bad").status_code for _ in range(limit)]
+
+    assert set(answers) == {400}
+    assert register(api_client).status_code == 429
+
+
+# --- Me and settings ----------------------------------------------------------------
+
+
+def test_me_requires_a_token(api_client):
+    response = api_client.get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+def test_patch_me(learner_api_client, learner):
+    response = learner_api_client.patch(ME, {"username": "renamed", "email": "new@example.com"})
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "renamed"
+    learner.refresh_from_db()
+    assert learner.email == "new@example.com"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"username": "Taken"}, "username"),
+        ({"email": "TAKEN@example.com"}, "email"),
+        ({"email": "nope"}, "email"),
+        ({"username": "u" * 10_000}, "username"),
+        ({"username": "bad name"}, "username"),
+    ],
+)
+def test_bad_profile_changes_are_refused(learner_api_client, learner, body, field):
+    UserFactory(username="taken", email="taken@example.com")
+
+    response = learner_api_client.patch(ME, body)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    learner.refresh_from_db()
+    assert learner.username.startswith("learner")
+
+
+def test_settings_read_and_write(learner_api_client, learner):
+    QuizType.objects.create(code="typed", name="Typed", difficulty=3)
+    QuizType.objects.create(code="flip", name="Flip", difficulty=1)
+
+    response = learner_api_client.patch(
+        SETTINGS,
+        {
+            "desired_retention": 0.85,
+            "daily_new_limit": 5,
+            "preferred_quiz_types": ["typed", "flip"],
+            "time_zone": "Europe/Paris",
+            "theme": "dark",
+            "fsrs_parameters": [1, 2, 3],
+        },
+    )
+
+    assert response.status_code == 200
+    body = learner_api_client.get(SETTINGS).json()
+    assert body["desired_retention"] == 0.85
+    assert body["daily_new_limit"] == 5
+    assert sorted(body["preferred_quiz_types"]) == ["flip", "typed"]
+    assert body["time_zone"] == "Europe/Paris"
+    assert body["theme"] == "dark"
+    assert body["fsrs_parameters"] is None, "personalised parameters are read-only"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"desired_retention": 0.69}, "desired_retention"),
+        ({"desired_retention": 0.98}, "desired_retention"),
+        ({"desired_retention": "high"}, "desired_retention"),
+        ({"daily_new_limit": -1}, "daily_new_limit"),
+        ({"daily_review_limit": 10_000_000}, "daily_review_limit"),
+        ({"day_rollover_hour": 24}, "day_rollover_hour"),
+        ({"time_zone": "Mars/Olympus_Mons"}, "time_zone"),
+        ({"time_zone": "x" * 10_000}, "time_zone"),
+        ({"theme": "neon"}, "theme"),
+        ({"preferred_quiz_types": ["no-such-type"]}, "preferred_quiz_types"),
+        ({"preferred_quiz_types": "flip"}, "preferred_quiz_types"),
+    ],
+)
+def test_bad_settings_are_refused(learner_api_client, learner, body, field):
+    response = learner_api_client.patch(SETTINGS, body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    learner.settings.refresh_from_db()
+    assert learner.settings.desired_retention == 0.90
+    assert learner.settings.time_zone == "UTC"
+
+
+# --- Passwords ----------------------------------------------------------------------
+
+
+def test_password_change_revokes_every_refresh_token(api_client, learner):
+    phone = obtain(api_client, learner.username).json()
+    tablet = obtain(api_client, learner.username).json()
+
+    response = bearer(api_client, phone["access"]).post(
+        PASSWORD_CHANGE, {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}
+    )
+
+    assert response.status_code == 204
+    api_client.credentials()
+    for device in (phone, tablet):
+        assert api_client.post(REFRESH, {"refresh": device["refresh"]}).status_code == 401
+    assert obtain(api_client, learner.username, NEW_PASSWORD).status_code == 200
+    assert AuditEvent.objects.filter(action="password_changed", actor=learner).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"old_password": "wrong", "new_password": NEW_PASSWORD}, "old_password"),
+        ({"old_password": DEFAULT_PASSWORD, "new_password": "short"}, "new_password"),
+        ({"old_password": DEFAULT_PASSWORD}, "new_password"),
+    ],
+)
+def test_bad_password_changes_keep_the_old_password(learner_api_client, learner, body, field):
+    response = learner_api_client.post(PASSWORD_CHANGE, body)
+
+    assert response.status_code == 400
+    assert field in response.json()
+    learner.refresh_from_db()
+    assert learner.check_password(DEFAULT_PASSWORD)
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(
+    api_client, learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = api_client.post(PASSWORD_RESET, {"email": learner.email.upper()})
+        unknown = api_client.post(PASSWORD_RESET, {"email": "nobody@example.com"})
+
+    assert known.status_code == unknown.status_code == 202
+    assert known.content == unknown.content
+    assert [m.to for m in mailoutbox] == [[learner.email]]
+    assert "/reset/" in mailoutbox[0].body
+
+
+def reset_link_parts(user):
+    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+
+
+def test_password_reset_confirm_sets_the_password_once(api_client, learner):
+    refresh = obtain(api_client, learner.username).json()["refresh"]
+    learner.refresh_from_db()  # a login voids older reset links, so make it afterwards
+    uid, token = reset_link_parts(learner)
+
+    body = {"uid": uid, "token": token, "new_password": NEW_PASSWORD}
+    first = api_client.post(PASSWORD_RESET_CONFIRM, body)
+    second = api_client.post(PASSWORD_RESET_CONFIRM, body | {"new_password": "yet-another-1"})
+
+    assert first.status_code == 204
+    assert second.status_code == 400
+    assert "invalid or has expired" in second.json()["token"][0]
+    assert obtain(api_client, learner.username, NEW_PASSWORD).status_code == 200
+    assert api_client.post(REFRESH, {"refresh": refresh}).status_code == 401
+    assert AuditEvent.objects.filter(action="password_reset", actor=learner).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"uid": "garbage", "token": "garbage", "new_password": NEW_PASSWORD},
+        {"uid": "MTIzNDU2Nzg5", "token": "x" * 10_000, "new_password": NEW_PASSWORD},
+        {"uid": "", "token": "", "new_password": ""},
+        {},
+    ],
+)
+def test_bad_reset_confirmations_are_400(api_client, body):
+    response = api_client.post(PASSWORD_RESET_CONFIRM, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()
+
+
+def test_reset_confirm_refuses_a_weak_password(api_client, learner):
+    uid, token = reset_link_parts(learner)
+
+    response = api_client.post(
+        PASSWORD_RESET_CONFIRM, {"uid": uid, "token": token, "new_password": "123"}
+    )
+
+    assert response.status_code == 400
+    assert "new_password" in response.json()
+    learner.refresh_from_db()
+    assert learner.check_password(DEFAULT_PASSWORD)
+
+
+def test_password_reset_is_throttled(api_client, settings):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["password_reset"].split("/")[0])
+    for _ in range(limit):
+        api_client.post(PASSWORD_RESET, {"email": "x@example.com"})
+
+    assert api_client.post(PASSWORD_RESET, {"email": "x@example.com"}).status_code == 429
+
+
+def test_token_endpoint_is_throttled(api_client, settings):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"].split("/")[0])
+    answers = [obtain(api_client, f"nobody{i}", "x").status_code for i in range(limit + 1)]
+
+    assert answers[-1] == 429
+    assert set(answers[:-1]) == {401}
+
+
+def test_every_auth_endpoint_is_in_the_schema(client):
+    schema = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    paths = [
+        "token/",
+        "token/refresh/",
+        "logout/",
+        "register/",
+        "me/",
+        "settings/",
+        "password/change/",
+        "password/reset/",
+        "password/reset/confirm/",
+    ]
+    for path in paths:
+        assert f"/api/v1/auth/{path}" in schema["paths"], path
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert set(token["responses"]) >= {"200", "400", "401", "429"}
+
+
+ODD_VALUES: list[object] = [
+    None,
+    1e308,
+    -1,
+    True,
+    [],
+    {},
+    [None],
+    "x" * 10_000,
+    "nul\x00byte",
+    "😀" * 300,
+]
+WRITE_ENDPOINTS = [
+    ("post", "/api/v1/waitlist/", ["email", "name", "note"]),
+    ("post", TOKEN, ["username", "password"]),
+    ("post", REFRESH, ["refresh"]),
+    ("post", LOGOUT, ["refresh"]),
+    ("post", REGISTER, ["invite_token", "username", "email", "password"]),
+    ("patch", ME, ["username", "email"]),
+    ("patch", SETTINGS, ["desired_retention", "preferred_quiz_types", "time_zone", "theme"]),
+    ("post", PASSWORD_CHANGE, ["old_password", "new_password"]),
+    ("post", PASSWORD_RESET, ["email"]),
+    ("post", PASSWORD_RESET_CONFIRM, ["uid", "token", "new_password"]),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "fields"), WRITE_ENDPOINTS)
+def test_odd_values_in_any_field_are_4xx_json_never_500(learner_api_client, method, path, fields):
+    for field in fields:
+        for value in ODD_VALUES:
+            cache.clear()  # not the throttle under test here
+            body = dict.fromkeys(fields, "plain-value-123") | {field: value}
+
+            response = getattr(learner_api_client, method)(path, body, format="json")
+
+            assert response.status_code < 500, (field, value)
+            if response.status_code != 204:
+                assert response["Content-Type"] == "application/json", (field, value)
+
+
+def test_unknown_users_and_wrong_passwords_get_the_same_401(api_client, learner):
+    unknown = obtain(api_client, "nobody-here", "wrong")
+    wrong = obtain(api_client, learner.username, "wrong")
+
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.content == wrong.content
+
+
+def test_unknown_usernames_lock_like_real_ones(api_client, learner):
+    for login in ("nobody-here", learner.username):
+        answers = [obtain(api_client, login, "wrong").status_code for _ in range(5)]
+        assert answers == [401, 401, 401, 401, 429]
+
+
+def test_a_token_of_a_deleted_user_is_refused(api_client, learner):
+    access = obtain(api_client, learner.username).json()["access"]
+    learner.delete()
+
+    response = bearer(api_client, access).get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "user_not_found"

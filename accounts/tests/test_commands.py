@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import User
 from decks.models import Language
 from quizzes.models import QuizType
+from waitlist.models import WaitlistEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,4 @@ def test_load_demo_data_creates_learners_once(settings):
     call_command("load_demo_data", stdout=None)
 
     assert User.objects.filter(is_admin=False).count() == 3
+    assert WaitlistEntry.objects.filter(status="pending").count() == 2

@@ -1,10 +1,24 @@
+from typing import cast
+
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.models import User
-from accounts.services import admin_user_ensure, user_create
+from accounts.models import AuditEvent, User
+from accounts.services import (
+    admin_user_ensure,
+    audit_event_record,
+    refresh_tokens_revoke,
+    user_create,
+    user_register,
+)
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from cerego import settings as production_settings
+from waitlist.models import WaitlistEntry
+from waitlist.tests.factories import WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +74,96 @@ def test_admin_user_ensure_creates_then_updates_the_same_superuser():
 def test_admin_user_ensure_refuses_incomplete_values():
     with pytest.raises(ValidationError, match="must all be set"):
         admin_user_ensure(username="root", email="", password="first-long-pass-phrase")
+
+
+def test_audit_event_record_keeps_who_what_and_where():
+    actor = UserFactory(username="ada")
+
+    event = audit_event_record(
+        action="catalog_shared",
+        actor=actor,
+        target="catalog 7",
+        ip="2001:db8::1",
+        extra={"with": "bob", "role": "viewer"},
+    )
+
+    event.refresh_from_db()
+    assert (event.action, event.actor, event.actor_name) == ("catalog_shared", actor, "ada")
+    assert (event.target, event.ip_address) == ("catalog 7", "2001:db8::1")
+    assert event.extra == {"with": "bob", "role": "viewer"}
+    assert event.created_at is not None
+
+
+def test_an_audit_event_outlives_its_actor():
+    actor = UserFactory(username="ada")
+    event = audit_event_record(action=AuditEvent.Action.LOGIN, actor=actor)
+
+    actor.delete()
+
+    event.refresh_from_db()
+    assert (event.actor, event.actor_name) == (None, "ada")
+
+
+def test_authenticate_accepts_a_username_or_an_email_in_any_case(rf):
+    user = UserFactory(username="Ada", email="ada@example.com")
+    request = rf.post("/login/")
+
+    assert authenticate(request, username="ada", password=DEFAULT_PASSWORD) == user
+    assert authenticate(request, username="ADA@example.COM", password=DEFAULT_PASSWORD) == user
+    assert authenticate(request, username="ada", password="wrong") is None
+    assert authenticate(request, username="nobody", password=DEFAULT_PASSWORD) is None
+
+
+def test_a_username_match_wins_over_another_users_email(rf):
+    by_name = UserFactory(username="bob@example.com", email="robert@example.com")
+    UserFactory(username="bobby", email="bob@example.com")
+
+    assert authenticate(rf.post("/"), username="bob@example.com", password=DEFAULT_PASSWORD) == (
+        by_name
+    )
+
+
+def test_user_create_reports_every_problem_under_its_field():
+    UserFactory(username="taken", email="taken@example.com")
+
+    with pytest.raises(ValidationError) as error:
+        user_create(username="TAKEN", email="Taken@Example.com", password="123")
+
+    assert set(error.value.message_dict) == {"username", "email", "password"}
+
+
+def test_register_without_waitlist_needs_no_invite(settings):
+    settings.WAITLIST_ENABLED = False
+    WaitlistEntryFactory(email="Walkin@example.com")
+
+    user = user_register(
+        username="walkin", email=" walkin@example.com ", password="long-pass-phrase"
+    )
+
+    assert user.email == "walkin@example.com"
+    assert AuditEvent.objects.filter(action="registered", actor=user).count() == 1
+    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.REGISTERED
+
+
+def test_register_with_the_waitlist_on_needs_an_invite():
+    with pytest.raises(ValidationError) as error:
+        user_register(username="walkin", email="walkin@example.com", password="long-pass-phrase")
+
+    assert "invite_token" in error.value.message_dict
+    assert not User.objects.exists()
+
+
+def test_refresh_tokens_revoke_blacklists_only_this_users_tokens():
+    ada, bob = cast(User, UserFactory()), cast(User, UserFactory())
+    for user in (ada, ada, bob):
+        RefreshToken.for_user(user)
+
+    assert refresh_tokens_revoke(user=ada) == 2
+    assert refresh_tokens_revoke(user=ada) == 0
+    assert BlacklistedToken.objects.filter(token__user=bob).count() == 0
+
+
+def test_the_test_clients_login_still_works_with_the_lockout(client):
+    user = UserFactory()
+
+    assert client.login(username=user.username, password=DEFAULT_PASSWORD)

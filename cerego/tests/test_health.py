@@ -1,6 +1,3 @@
-import os
-import socket
-
 import pytest
 from django.db import OperationalError, connection
 
@@ -45,19 +42,6 @@ def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
 
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "unavailable"}
-
-
-@pytest.fixture
-def redis_url():
-    """The real Redis: required in CI, skipped on a laptop without one."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return url
 
 
 def test_readyz_with_the_real_redis_cache(client, settings, redis_url):

@@ -3,9 +3,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.services import user_create
+from waitlist.services import waitlist_entry_join
 
 DEMO_PASSWORD = "cerego-demo-2026"  # noqa: S105 - development data only, refused without DEBUG
 DEMO_LEARNERS = ["alice", "bruno", "chen"]
+DEMO_WAITLIST = ["dana@example.com", "emeka@example.com"]
 
 
 class Command(BaseCommand):
@@ -22,6 +24,8 @@ class Command(BaseCommand):
                 user_create(
                     username=username, email=f"{username}@example.com", password=DEMO_PASSWORD
                 )
+        for email in DEMO_WAITLIST:
+            waitlist_entry_join(email=email, note="Demo entry: approve me in the admin.")
         self.stdout.write(
             f"Demo learners: {', '.join(DEMO_LEARNERS)} (password {DEMO_PASSWORD!r})."
         )

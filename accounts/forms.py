@@ -1,0 +1,89 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+
+from accounts.api.serializers import PASSWORD_MAX_LENGTH
+from accounts.http import client_ip
+from accounts.models import UserSettings
+from accounts.services import password_reset_request
+
+
+def add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, each message under its own field."""
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or email",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username or email and password do not match an account.",
+    }
+
+
+class RegisterForm(forms.Form):
+    invite_token = forms.CharField(max_length=128, required=False, widget=forms.HiddenInput)
+    username = forms.CharField(
+        max_length=150,
+        help_text="Letters, digits and @ . + - _ only.",
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password = forms.CharField(
+        max_length=PASSWORD_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirm = forms.CharField(
+        label="Password again",
+        max_length=PASSWORD_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_confirm"):
+            self.add_error("password_confirm", "The two passwords differ.")
+        return cleaned
+
+
+class ProfileForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    email = forms.EmailField(max_length=254)
+
+
+class LearningSettingsForm(forms.ModelForm):
+    class Meta:
+        model = UserSettings
+        fields = [
+            "desired_retention",
+            "daily_new_limit",
+            "daily_review_limit",
+            "preferred_quiz_types",
+            "time_zone",
+            "day_rollover_hour",
+            "theme",
+        ]
+        widgets = {"preferred_quiz_types": forms.CheckboxSelectMultiple}
+        help_texts = {"time_zone": "An IANA name, such as Europe/Paris or America/New_York."}
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def save(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        # Both doors mail through the one service (a background task, after commit).
+        password_reset_request(email=self.cleaned_data["email"], ip=client_ip(request))

@@ -1,0 +1,133 @@
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from accounts import forms, services
+from accounts.forms import add_service_errors
+from accounts.http import THROTTLED_MESSAGE, client_ip, throttle_allows
+from accounts.models import AuditEvent, User
+from waitlist.selectors import waitlist_invite_entry
+
+BACKEND = "accounts.backends.UsernameOrEmailBackend"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = forms.LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not throttle_allows(request, "token"):
+            form = self.get_form()
+            form.add_error(None, THROTTLED_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Create an account from an invite link (or freely while the waitlist is off)."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    token = request.POST.get("invite_token") or request.GET.get("token", "")
+    entry = waitlist_invite_entry(token) if settings.WAITLIST_ENABLED else None
+    form = forms.RegisterForm(
+        request.POST or None, initial={"invite_token": token, "email": entry and entry.email}
+    )
+    status = 200
+    if request.method == "POST":
+        if not throttle_allows(request, "register"):
+            form.add_error(None, THROTTLED_MESSAGE)
+            status = 429
+        elif form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "password_confirm"}
+            try:
+                user = services.user_register(**data, ip=client_ip(request))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                login(request, user, backend=BACKEND)
+                messages.success(request, f"Welcome to Cerego, {user.username}!")
+                return redirect("home")
+    context = {"form": form, "entry": entry, "invite_needed": settings.WAITLIST_ENABLED}
+    return render(request, "accounts/register.html", context, status=status)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    initial = {"username": user.username, "email": user.email}
+    form = forms.ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            user.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def learning_settings(request: HttpRequest) -> HttpResponse:
+    user_settings = cast(User, request.user).settings
+    form = forms.LearningSettingsForm(request.POST or None, instance=user_settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_settings_update(user_settings=user_settings, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your learning settings are saved.")
+            return redirect("settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.user_password_set(
+            user=form.user, password=form.cleaned_data["new_password1"], ip=client_ip(self.request)
+        )
+        # Stay signed in here; every other session and refresh token is now invalid.
+        update_session_auth_hash(self.request, form.user)
+        return redirect(self.get_success_url())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = forms.ResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not throttle_allows(request, "password_reset"):
+            form = self.get_form()
+            form.add_error(None, THROTTLED_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        services.user_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            action=AuditEvent.Action.PASSWORD_RESET,
+            ip=client_ip(self.request),
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
