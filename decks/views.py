@@ -125,7 +125,8 @@ def catalog_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.htmx and request.method == "POST":
         template += "#cards"
     status = 400 if form is not None and form.errors else 200
-    return render(request, template, _detail_context(request, catalog, form), status=status)
+    context = _detail_context(request, catalog, form) | {"just_added": request.method == "POST"}
+    return render(request, template, context, status=status)
 
 
 def _duplicate_warning(request: SignedInRequest, catalog: Catalog) -> HttpResponse:
@@ -186,8 +187,9 @@ def card_remove(request: SignedInRequest, pk: int, card_id: int) -> HttpResponse
     if request.method == "GET":
         return render(request, "decks/card_remove.html", {"catalog": catalog, "card": card})
     flashcard_services.catalog_flashcard_remove(catalog=catalog, flashcard=card)
-    if request.htmx:
-        return HttpResponse("")
+    if request.htmx:  # the row goes; the card count in the heading follows out of band
+        context = {"catalog": _catalog_for(request, pk)}
+        return render(request, "decks/catalog_detail.html#card-count", context)
     messages.success(request, f"“{card.front}” was removed from the catalog.")
     return redirect("decks:catalog-detail", pk=catalog.pk)
 
