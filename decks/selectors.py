@@ -216,6 +216,17 @@ def flashcards_in_collection_of(user: AnyUser) -> QuerySet[Flashcard]:
     return Flashcard.objects.filter(Q(owner=user) | _flashcard_shared_with(user))
 
 
+def flashcard_shares_with(user: AnyUser) -> QuerySet[FlashcardShare]:
+    """Single cards shared with a user, newest first, ready to list."""
+    if not user.is_authenticated:
+        return FlashcardShare.objects.none()
+    return (
+        FlashcardShare.objects.filter(user=user)
+        .select_related("flashcard__language", "flashcard__owner")
+        .order_by("-created_at", "-id")
+    )
+
+
 def flashcards_with_details(cards: QuerySet[Flashcard], user: AnyUser) -> QuerySet[Flashcard]:
     return cards.select_related("language", "owner").annotate(
         user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),

@@ -70,6 +70,7 @@ def catalog_list(request: SignedInRequest) -> HttpResponse:
         "visibilities": Catalog.Visibility.choices,
         "filters": filters,
         "scope": scope,
+        "shared_cards": selectors.flashcard_shares_with(user)[:50] if scope == "shared" else [],
     }
     template = "decks/catalog_list.html#results" if request.htmx else "decks/catalog_list.html"
     return render(request, template, context)

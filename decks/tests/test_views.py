@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
-from decks.models import Catalog, CatalogShare, Flashcard, Role
+from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Role
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
 
 pytestmark = pytest.mark.django_db
@@ -399,3 +399,17 @@ def test_loose_cards_of_mine_show_in_warnings_too(learner, spanish):
     warning = client_for(learner).get(f"/catalogs/{catalog.pk}/?front=manzanas", **HTMX)
 
     assert "manzana" in warning.content.decode()
+
+
+def test_shared_with_me_lists_catalogs_and_single_cards(matrix):
+    viewer = matrix["users"]["viewer"]
+    CatalogFactory(owner=viewer, name="Mine alone")
+    card = FlashcardFactory(front="schön", back="beautiful")
+    FlashcardShare.objects.create(flashcard=card, user=viewer, role=Role.EDITOR)
+
+    page = client_for(viewer).get("/catalogs/?scope=shared").content.decode()
+
+    assert matrix["catalog"].name in page
+    assert "Mine alone" not in page
+    assert "Cards shared with you" in page
+    assert "schön" in page
