@@ -31,7 +31,7 @@ class MembershipInline(admin.TabularInline):
     model = CatalogFlashcard
     extra = 0
     fields = ["catalog", "added_at"]
-    readonly_fields = fields
+    readonly_fields = ["catalog", "added_at"]
     can_delete = False
 
 
