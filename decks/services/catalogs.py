@@ -80,7 +80,11 @@ def catalog_update(
     if description is not None:
         catalog.description = _clean_description(description)
     if visibility is not None:
-        catalog.visibility = _clean_visibility(visibility)
+        visibility = _clean_visibility(visibility)
+        if visibility == Catalog.Visibility.UNLISTED != catalog.visibility:
+            # A link handed out before the catalog went private must not come back to life.
+            catalog.share_token = new_share_token()
+        catalog.visibility = visibility
     if language is not None and language.pk != catalog.language_id:
         if catalog.flashcards.exclude(language=language).exists():
             raise ValidationError(

@@ -5,13 +5,20 @@ from accounts.tests.factories import UserFactory
 from decks.models import Catalog, CatalogShare, FlashcardShare, Role
 from decks.selectors import (
     catalog_by_share_token,
+    catalog_language_counts,
     catalogs_editable_by,
     catalogs_owned_by,
     catalogs_visible_to,
+    flashcard_duplicates,
     flashcards_editable_by,
     flashcards_visible_to,
 )
-from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
+from decks.tests.factories import (
+    CatalogFactory,
+    CatalogFlashcardFactory,
+    FlashcardFactory,
+    LanguageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +109,6 @@ def test_visibility_lists_each_catalog_once_whatever_the_number_of_shares(people
 
 
 def test_duplicates_exact_first_then_near_among_my_cards_of_the_language():
-    from decks.selectors import flashcard_duplicates
-    from decks.tests.factories import LanguageFactory
-
     spanish, french = LanguageFactory(code="es"), LanguageFactory(code="fr")
     me = UserFactory()
     exact = FlashcardFactory(owner=me, language=spanish, front="la casa")
@@ -121,8 +125,6 @@ def test_duplicates_exact_first_then_near_among_my_cards_of_the_language():
 
 
 def test_duplicates_of_nothing_is_nothing():
-    from decks.selectors import flashcard_duplicates
-
     card = FlashcardFactory()
 
     assert flashcard_duplicates(user=card.owner, front="   ", language=card.language) == []
@@ -130,9 +132,6 @@ def test_duplicates_of_nothing_is_nothing():
 
 
 def test_language_counts_per_language_with_no_language_last():
-    from decks.selectors import catalog_language_counts
-    from decks.tests.factories import LanguageFactory
-
     owner = UserFactory()
     spanish = LanguageFactory(code="es", name="Spanish")
     CatalogFactory.create_batch(2, owner=owner, language=spanish)

@@ -152,6 +152,16 @@ class TestCatalogs:
         assert catalog.share_token != old
         assert not Catalog.objects.filter(share_token=old).exists()
 
+    def test_going_private_and_back_to_unlisted_does_not_revive_the_old_link(self, learner):
+        catalog = catalog_create(owner=learner, name="Verbs", visibility="unlisted")
+        old = catalog.share_token
+
+        catalog_update(catalog=catalog, visibility="private")
+        catalog_update(catalog=catalog, visibility="unlisted")
+
+        assert catalog.share_token
+        assert catalog.share_token != old
+
     def test_a_private_catalog_has_no_link_to_make(self, learner):
         catalog = catalog_create(owner=learner, name="Verbs")
 
