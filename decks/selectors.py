@@ -156,6 +156,11 @@ def catalogs_in_library(user: AnyUser) -> QuerySet[Catalog]:
     return Catalog.objects.filter(visibility=Catalog.Visibility.PUBLIC)
 
 
+def _term(value: str | None) -> str:
+    """A query-string filter fit for any database: PostgreSQL refuses NUL characters."""
+    return (value or "").replace("\x00", "").strip()[:200]
+
+
 def catalogs_filter(
     catalogs: QuerySet[Catalog],
     *,
@@ -165,12 +170,12 @@ def catalogs_filter(
 ) -> QuerySet[Catalog]:
     """Narrow catalogs by language code, visibility and a search over name, description
     and owner."""
+    language, visibility, term = _term(language), _term(visibility), _term(search)
     if language:
         catalogs = catalogs.filter(language__code__iexact=language)
     if visibility:
         catalogs = catalogs.filter(visibility=visibility)
-    if search and search.strip():
-        term = search.strip()
+    if term:
         catalogs = catalogs.filter(
             Q(name__icontains=term)
             | Q(description__icontains=term)
@@ -237,10 +242,10 @@ def flashcards_with_details(cards: QuerySet[Flashcard], user: AnyUser) -> QueryS
 def flashcards_filter(
     cards: QuerySet[Flashcard], *, language: str | None = None, search: str | None = None
 ) -> QuerySet[Flashcard]:
+    language, term = _term(language), _term(search)
     if language:
         cards = cards.filter(language__code__iexact=language)
-    if search and search.strip():
-        term = search.strip()
+    if term:
         cards = cards.filter(
             Q(front_normalized__contains=normalize_front(term)) | Q(back__icontains=term)
         )

@@ -131,9 +131,8 @@ def catalog_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _duplicate_warning(request: SignedInRequest, catalog: Catalog) -> HttpResponse:
-    language = (
-        catalog.language or Language.objects.filter(code=request.GET.get("language", "")).first()
-    )
+    code = request.GET.get("language", "").replace("\x00", "")
+    language = catalog.language or Language.objects.filter(code=code).first()
     front = request.GET.get("front", "")
     matches = []
     if language is not None:

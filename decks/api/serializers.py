@@ -36,7 +36,11 @@ class LanguageField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Language.objects.all(), **kwargs)
 
     def to_internal_value(self, data: Any) -> Language:
-        language = Language.objects.filter(code__iexact=str(data).strip()).first()
+        code = str(data).strip()
+        # PostgreSQL refuses NUL in a query; no language code holds one anyway.
+        language = (
+            Language.objects.filter(code__iexact=code).first() if "\x00" not in code else None
+        )
         if language is None:
             self.fail("does_not_exist", value=str(data)[:20])
         return language

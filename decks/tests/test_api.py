@@ -494,3 +494,42 @@ def test_schema_documents_every_decks_endpoint(api_client):
     ]:
         assert path in paths
     assert "409" in paths["/api/v1/catalogs/{id}/flashcards/"]["post"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/catalogs/?search=%00&language=%00&visibility=%00",
+        "/api/v1/catalogs/public/?search=a%00b",
+        "/api/v1/flashcards/?search=%00&language=e%00s",
+        "/api/v1/flashcards/duplicates/?front=a%00&language=es",
+        "/api/v1/flashcards/duplicates/?front=a&language=e%00s",
+        "/api/v1/catalogs/?page=999",
+        "/api/v1/catalogs/shared/%00/",
+    ],
+)
+def test_odd_query_strings_are_never_a_500(learner_api_client, spanish, url):
+    response = learner_api_client.get(url)
+
+    assert response.status_code in (200, 400, 404)
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {"front": "a\x00b", "back": "x"},
+        {"flashcard_id": "abc"},
+        {"flashcard_id": 999999},
+        {"front": "gato", "back": "cat", "hint": "h" * 501},
+        {"front": "gato", "back": "cat", "language": "e\x00s"},
+    ],
+)
+def test_odd_card_bodies_are_a_4xx_and_write_nothing(matrix, body):
+    response = client_for(matrix["users"]["owner"]).post(
+        f"/api/v1/catalogs/{matrix['catalog'].pk}/flashcards/", body, format="json"
+    )
+
+    assert response.status_code in (400, 404)
+    assert Flashcard.objects.count() == 1

@@ -413,3 +413,22 @@ def test_shared_with_me_lists_catalogs_and_single_cards(matrix):
     assert "Mine alone" not in page
     assert "Cards shared with you" in page
     assert "schön" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/catalogs/?search=%00&language=%00&visibility=%00&page=abc",
+        "/library/?search=a%00&language=%00&page=999",
+    ],
+)
+def test_odd_query_strings_on_pages_are_never_a_500(learner, url):
+    assert client_for(learner).get(url).status_code == 200
+
+
+def test_odd_duplicate_check_is_never_a_500(learner):
+    catalog = CatalogFactory(owner=learner, language=None)
+
+    response = client_for(learner).get(f"/catalogs/{catalog.pk}/?front=a%00&language=%00", **HTMX)
+
+    assert response.status_code == 200
