@@ -14,7 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import User
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
-from decks.models import Catalog, CatalogShare, Language
+from decks.models import Catalog, CatalogShare, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
@@ -38,7 +38,8 @@ def _catalog_for(request: SignedInRequest, pk: int, need: str = VIEW) -> Catalog
     user = request.user
     catalogs = selectors.catalogs_with_details(selectors.catalogs_visible_to(user), user)
     catalog = get_object_or_404(catalogs, pk=pk)
-    if (need == OWN and not catalog.user_is_owner) or (need == EDIT and not catalog.user_can_edit):  # type: ignore[attr-defined]
+    role = selectors.catalog_role(catalog)
+    if (need == OWN and role != "owner") or (need == EDIT and role == Role.VIEWER):
         raise PermissionDenied("You may only view this catalog.")
     return catalog
 
@@ -87,7 +88,8 @@ def catalog_create(request: SignedInRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("decks:catalog-detail", pk=catalog.pk)
-    return render(request, "decks/catalog_form.html", {"form": form, "catalog": None})
+    context = {"form": form, "catalog": None}
+    return render(request, "decks/catalog_form.html", context, status=400 if form.errors else 200)
 
 
 def _detail_context(
@@ -215,7 +217,8 @@ def catalog_settings(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Catalog saved.")
             return redirect("decks:catalog-detail", pk=catalog.pk)
-    return render(request, "decks/catalog_form.html", {"form": form, "catalog": catalog})
+    context = {"form": form, "catalog": catalog}
+    return render(request, "decks/catalog_form.html", context, status=400 if form.errors else 200)
 
 
 @login_required

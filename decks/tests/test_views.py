@@ -136,7 +136,7 @@ def test_create_a_catalog_page(learner, spanish):
 def test_create_a_catalog_page_shows_form_errors(learner, data):
     response = client_for(learner).post("/catalogs/new/", data)
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert not Catalog.objects.exists()
 
@@ -283,7 +283,7 @@ def test_settings_change_visibility_and_refuse_a_clashing_language(matrix, frenc
         {"name": "Words", "visibility": "unlisted", "language": "es"},
     )
 
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert "language" in refused.context["form"].errors
     assert saved.status_code == 302
     catalog.refresh_from_db()
