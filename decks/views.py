@@ -14,7 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import User
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
-from decks.models import Catalog, CatalogShare, Language, Role
+from decks.models import Catalog, CatalogShare, Flashcard, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
@@ -149,7 +149,9 @@ def _duplicate_warning(request: SignedInRequest, catalog: Catalog) -> HttpRespon
     return render(request, "decks/catalog_detail.html#duplicate-warning", context)
 
 
-def _catalog_card(request: SignedInRequest, pk: int, card_id: int, need: str):
+def _catalog_card(
+    request: SignedInRequest, pk: int, card_id: int, need: str
+) -> tuple[Catalog, Flashcard]:
     catalog = _catalog_for(request, pk, need)
     card = get_object_or_404(selectors.flashcards_in_catalog(catalog), pk=card_id)
     return catalog, card
