@@ -38,16 +38,26 @@ CATALOG_FILTERS = [
 ]
 
 
-class Paginated:
+class DecksViewSet(viewsets.GenericViewSet):
+    """What the catalog and flashcard endpoints share: the signed-in user, the access each
+    action needs (read by `ObjectAccess`), and paginated lists from extra actions."""
+
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, ObjectAccess]
+    lookup_value_regex = r"[0-9]+"  # so that catalogs/import/ and catalogs/public/ never match
+    access: dict[tuple[str, str], str] = {}
+
     @property
     def user(self) -> User:
-        """The signed-in user: IsAuthenticated, the default permission, vouches for it."""
-        return cast(User, self.request.user)  # type: ignore[attr-defined]
+        """IsAuthenticated, the default permission, vouches for a real user."""
+        return cast(User, self.request.user)
+
+    def access_needed(self, request: Request) -> str:
+        return self.access.get((self.action, request.method or ""), VIEW)
 
     def paginated(self, queryset: QuerySet, serializer: type[BaseSerializer]) -> Response:
-        page = self.paginate_queryset(queryset)  # type: ignore[attr-defined]
-        data = serializer(page, many=True, context=self.get_serializer_context()).data  # type: ignore[attr-defined]
-        return self.get_paginated_response(data)  # type: ignore[attr-defined]
+        page = self.paginate_queryset(queryset)
+        data = serializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
 
 
 @extend_schema(responses={200: s.LanguageSerializer, 401: UNAUTHORIZED})
@@ -60,11 +70,8 @@ class LanguageViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[A-Za-z0-9-]+"
 
 
-class CatalogViewSet(Paginated, viewsets.ModelViewSet):
+class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksViewSet):
     serializer_class = s.CatalogSerializer
-    permission_classes = [*viewsets.ModelViewSet.permission_classes, ObjectAccess]
-    lookup_value_regex = r"[0-9]+"
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     access = {
         ("partial_update", "PATCH"): OWN,
         ("destroy", "DELETE"): OWN,
@@ -75,9 +82,6 @@ class CatalogViewSet(Paginated, viewsets.ModelViewSet):
         ("flashcards", "POST"): EDIT,
         ("flashcard_remove", "DELETE"): EDIT,
     }
-
-    def access_needed(self, request: Request) -> str:
-        return self.access.get((self.action, request.method or ""), VIEW)
 
     def get_queryset(self) -> QuerySet[Catalog]:
         user = self.request.user
@@ -268,15 +272,8 @@ FLASHCARD_FILTERS = [
 ]
 
 
-class FlashcardViewSet(
-    Paginated,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
+class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksViewSet):
     serializer_class = s.FlashcardSerializer
-    permission_classes = [*viewsets.GenericViewSet.permission_classes, ObjectAccess]
-    lookup_value_regex = r"[0-9]+"
     access = {
         ("partial_update", "PATCH"): EDIT,
         ("destroy", "DELETE"): OWN,
@@ -284,9 +281,6 @@ class FlashcardViewSet(
         ("shares", "POST"): OWN,
         ("share_revoke", "DELETE"): OWN,
     }
-
-    def access_needed(self, request: Request) -> str:
-        return self.access.get((self.action, request.method or ""), VIEW)
 
     def get_queryset(self) -> QuerySet[Flashcard]:
         user, params = self.request.user, self.request.query_params
