@@ -533,3 +533,14 @@ def test_odd_card_bodies_are_a_4xx_and_write_nothing(matrix, body):
 
     assert response.status_code in (400, 404)
     assert Flashcard.objects.count() == 1
+
+
+def test_catalog_detail_query_count_does_not_grow_with_cards(
+    learner, learner_api_client, django_assert_max_num_queries
+):
+    catalog = CatalogFactory(owner=learner)
+    CatalogFlashcardFactory.create_batch(25, catalog=catalog)
+
+    with django_assert_max_num_queries(1):
+        response = learner_api_client.get(f"/api/v1/catalogs/{catalog.pk}/")
+    assert response.json()["flashcard_count"] == 25
