@@ -19,6 +19,12 @@ urlpatterns = [
     path("catalogs/<int:pk>/share-link/", views.catalog_share_link, name="catalog-share-link"),
     path("catalogs/<int:pk>/cards/<int:card_id>/edit/", views.card_edit, name="card-edit"),
     path("catalogs/<int:pk>/cards/<int:card_id>/remove/", views.card_remove, name="card-remove"),
+    path("flashcards/<int:card_id>/share/", views.flashcard_share, name="flashcard-share"),
+    path(
+        "flashcards/<int:card_id>/share/<int:share_id>/revoke/",
+        views.flashcard_share_revoke,
+        name="flashcard-share-revoke",
+    ),
     path("library/", views.library, name="library"),
     path("share/<str:token>/", views.catalog_shared, name="catalog-shared"),
 ]

@@ -14,7 +14,7 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import User
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
-from decks.models import Catalog, CatalogShare, Flashcard, Language, Role
+from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
@@ -317,3 +317,47 @@ def catalog_shared(request: SignedInRequest, token: str) -> HttpResponse:
     ).get()
     context = _detail_context(request, catalog) | {"via_link": True, "role": "viewer"}
     return render(request, "decks/catalog_detail.html", context)
+
+
+def _flashcard_owned(request: SignedInRequest, card_id: int) -> Flashcard:
+    """The card if the user may see it (else 404) and owns it (else 403)."""
+    user = request.user
+    cards = selectors.flashcards_with_details(selectors.flashcards_visible_to(user), user)
+    card = get_object_or_404(cards, pk=card_id)
+    if not card.user_is_owner:  # type: ignore[attr-defined]
+        raise PermissionDenied("Only the card's owner shares it.")
+    return card
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flashcard_share(request: SignedInRequest, card_id: int) -> HttpResponse:
+    """Share a single card with someone, as viewer or editor; list and revoke."""
+    card = _flashcard_owned(request, card_id)
+    form = ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            share = sharing.flashcard_share_create(
+                flashcard=card, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Shared with {share.user.username} as {share.role}.")
+            return redirect("decks:flashcard-share", card_id=card.pk)
+    context = {"card": card, "form": form, "shares": card.shares.select_related("user")}
+    return render(
+        request, "decks/flashcard_share.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def flashcard_share_revoke(request: SignedInRequest, card_id: int, share_id: int) -> HttpResponse:
+    card = _flashcard_owned(request, card_id)
+    share = get_object_or_404(
+        FlashcardShare.objects.select_related("user"), flashcard=card, pk=share_id
+    )
+    sharing.flashcard_share_revoke(share=share)
+    messages.success(request, f"{share.user.username} no longer has access to this card.")
+    return redirect("decks:flashcard-share", card_id=card.pk)

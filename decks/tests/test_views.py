@@ -432,3 +432,48 @@ def test_odd_duplicate_check_is_never_a_500(learner):
     response = client_for(learner).get(f"/catalogs/{catalog.pk}/?front=a%00&language=%00", **HTMX)
 
     assert response.status_code == 200
+
+
+CARD_SHARE_PAGES = [
+    ("get", "/flashcards/{f}/share/", None, (200, 403, 403, 404, 302)),
+    (
+        "post",
+        "/flashcards/{f}/share/",
+        {"user": "outsider", "role": "editor"},
+        (302, 403, 403, 404, 302),
+    ),
+    ("post", "/flashcards/{f}/share/{s}/revoke/", None, (302, 403, 403, 404, 302)),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "who", "expected"),
+    [
+        pytest.param(method, path, data, who, status, id=f"{method} {path} {who}")
+        for method, path, data, statuses in CARD_SHARE_PAGES
+        for who, status in zip(WHO, statuses, strict=True)
+    ],
+)
+def test_card_share_page_permission_matrix(matrix, method, path, data, who, expected):
+    share = FlashcardShare.objects.create(
+        flashcard=matrix["card"], user=UserFactory(), role=Role.VIEWER
+    )
+    url = path.format(f=matrix["card"].pk, s=share.pk)
+
+    response = getattr(client_for(matrix["users"][who]), method)(url, data or {})
+
+    assert response.status_code == expected
+
+
+def test_share_a_single_card_from_the_catalog_page(matrix):
+    owner, card = matrix["users"]["owner"], matrix["card"]
+    client = client_for(owner)
+
+    detail = client.get(f"/catalogs/{matrix['catalog'].pk}/").content.decode()
+    refused = client.post(f"/flashcards/{card.pk}/share/", {"user": "owner", "role": "viewer"})
+    shared = client.post(f"/flashcards/{card.pk}/share/", {"user": "outsider", "role": "editor"})
+
+    assert f'href="/flashcards/{card.pk}/share/"' in detail
+    assert refused.status_code == 400
+    assert shared.status_code == 302
+    assert FlashcardShare.objects.get(flashcard=card).user == matrix["outsider"]
