@@ -60,7 +60,15 @@ def _raise_if_word_taken(*, catalog: Catalog, front_normalized: str) -> None:
 
 @transaction.atomic
 def catalog_flashcard_add(*, catalog: Catalog, flashcard: Flashcard) -> CatalogFlashcard:
-    """Put an existing card into a catalog (its language must fit; its word must be new)."""
+    """Put an existing card into a catalog (its language must fit; its word must be new).
+
+    Only the catalog owner's own cards: whoever may edit a catalog may edit its cards, so
+    taking in someone else's card would hand out the right to change it. Copy it instead.
+    """
+    if flashcard.owner_id != catalog.owner_id:
+        raise ValidationError(
+            {"flashcard_id": "Only cards of the catalog's owner can be added; copy it first."}
+        )
     if catalog.language_id is not None and flashcard.language_id != catalog.language_id:
         raise ValidationError(
             {"flashcard_id": "The card's language is not the catalog's language."}

@@ -544,3 +544,23 @@ def test_catalog_detail_query_count_does_not_grow_with_cards(
     with django_assert_max_num_queries(1):
         response = learner_api_client.get(f"/api/v1/catalogs/{catalog.pk}/")
     assert response.json()["flashcard_count"] == 25
+
+
+def test_a_visible_card_of_someone_else_cannot_be_added_to_my_catalog(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    catalog.visibility = Catalog.Visibility.PUBLIC
+    catalog.save()
+    stranger = matrix["users"]["stranger"]
+    mine = CatalogFactory(owner=stranger)
+
+    response = client_for(stranger).post(
+        f"/api/v1/catalogs/{mine.pk}/flashcards/", {"flashcard_id": card.pk}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "flashcard_id" in response.json()
+    assert not mine.flashcards.exists()
+    assert (
+        client_for(stranger).patch(f"/api/v1/flashcards/{card.pk}/", {"back": "x"}).status_code
+        == 403
+    )

@@ -89,10 +89,18 @@ class TestFlashcards:
 
     def test_adding_an_existing_card_of_another_language_is_refused(self, spanish, french):
         catalog = CatalogFactory(language=spanish)
-        card = FlashcardFactory(language=french)
+        card = FlashcardFactory(language=french, owner=catalog.owner)
 
         with pytest.raises(ValidationError, match="language"):
             catalog_flashcard_add(catalog=catalog, flashcard=card)
+
+    def test_someone_elses_card_cannot_be_taken_into_my_catalog(self, spanish):
+        mine = CatalogFactory(language=spanish)
+        theirs = FlashcardFactory(language=spanish)
+
+        with pytest.raises(ValidationError, match="owner"):
+            catalog_flashcard_add(catalog=mine, flashcard=theirs)
+        assert not mine.flashcards.exists()
 
     def test_editing_a_front_syncs_every_membership(self, spanish):
         membership = CatalogFlashcardFactory(flashcard__front="gato", flashcard__language=spanish)
