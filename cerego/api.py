@@ -4,10 +4,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from decks.exceptions import DuplicateFlashcard
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -19,8 +21,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map domain errors to HTTP once, so every API error is JSON.
 
     Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
-    shape. Anything DRF does not know stays a 500 (logged) but still answers JSON.
+    shape. A duplicate word is a 409 naming the card that holds it. Anything DRF does not
+    know stays a 500 (logged) but still answers JSON.
     """
+    if isinstance(exc, DuplicateFlashcard):
+        return Response(
+            {"detail": exc.messages[0], "duplicate_of": exc.duplicate_of},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

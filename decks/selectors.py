@@ -1,11 +1,34 @@
 """Reads of catalogs and flashcards. Who may see and who may change what is decided here,
 once, for the web pages and the API alike."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from rapidfuzz import fuzz, process
 
 from accounts.models import User
-from decks.models import Catalog, CatalogFlashcard, CatalogShare, Flashcard, FlashcardShare, Role
+from decks.models import (
+    Catalog,
+    CatalogFlashcard,
+    CatalogShare,
+    Flashcard,
+    FlashcardShare,
+    Language,
+    Role,
+    normalize_front,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -80,3 +103,209 @@ def flashcards_editable_by(user: AnyUser) -> QuerySet[Flashcard]:
         | _flashcard_shared_with(user, Role.EDITOR)
         | _flashcard_in(catalogs_editable_by(user))
     )
+
+
+# --- Listing: what the pages and endpoints show -----------------------------------------
+
+
+def _count_of(queryset: QuerySet, field: str) -> Coalesce:
+    """A correlated COUNT, so several counts never multiply each other's rows."""
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .values(field)
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def catalogs_with_details(catalogs: QuerySet[Catalog], user: AnyUser) -> QuerySet[Catalog]:
+    """Catalogs ready to list: owner and language joined, card and learner counts, and
+    what `user` may do with each (`user_is_owner`, `user_can_edit`), in one query."""
+    copiers = (
+        Catalog.objects.filter(copied_from=OuterRef("pk"))
+        .values("copied_from")
+        .annotate(count=Count("owner", distinct=True))
+        .values("count")
+    )
+    return catalogs.select_related("owner", "language").annotate(
+        flashcard_count=_count_of(CatalogFlashcard.objects.all(), "catalog"),
+        learner_count=Coalesce(Subquery(copiers, output_field=IntegerField()), 0),
+        user_is_owner=Exists(catalogs_owned_by(user).filter(pk=OuterRef("pk"))),
+        user_can_edit=Exists(catalogs_editable_by(user).filter(pk=OuterRef("pk"))),
+    )
+
+
+def catalogs_in_collection_of(user: AnyUser) -> QuerySet[Catalog]:
+    """A user's own catalogs and those shared with them (not the whole library)."""
+    if not user.is_authenticated:
+        return Catalog.objects.none()
+    return Catalog.objects.filter(Q(owner=user) | _catalog_shared_with(user))
+
+
+def catalogs_shared_with(user: AnyUser) -> QuerySet[Catalog]:
+    if not user.is_authenticated:
+        return Catalog.objects.none()
+    return Catalog.objects.filter(_catalog_shared_with(user)).exclude(owner=user)
+
+
+def catalogs_in_library(user: AnyUser) -> QuerySet[Catalog]:
+    """The public library, for signed-in users."""
+    if not user.is_authenticated:
+        return Catalog.objects.none()
+    return Catalog.objects.filter(visibility=Catalog.Visibility.PUBLIC)
+
+
+def _term(value: str | None) -> str:
+    """A query-string filter fit for any database: PostgreSQL refuses NUL characters."""
+    return (value or "").replace("\x00", "").strip()[:200]
+
+
+def catalogs_filter(
+    catalogs: QuerySet[Catalog],
+    *,
+    language: str | None = None,
+    visibility: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Catalog]:
+    """Narrow catalogs by language code, visibility and a search over name, description
+    and owner."""
+    language, visibility, term = _term(language), _term(visibility), _term(search)
+    if language:
+        catalogs = catalogs.filter(language__code__iexact=language)
+    if visibility:
+        catalogs = catalogs.filter(visibility=visibility)
+    if term:
+        catalogs = catalogs.filter(
+            Q(name__icontains=term)
+            | Q(description__icontains=term)
+            | Q(owner__username__iexact=term)
+        )
+    return catalogs
+
+
+def catalog_language_counts(catalogs: QuerySet[Catalog]) -> list[dict]:
+    """How many of these catalogs are in each language: [{code, name, count}], None last."""
+    rows = (
+        catalogs.order_by()
+        .values("language__code", "language__name")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    counts = [
+        {"code": row["language__code"], "name": row["language__name"], "count": row["count"]}
+        for row in rows
+    ]
+    return sorted(counts, key=lambda row: (row["code"] is None, row["name"] or ""))
+
+
+def catalog_role(catalog: Catalog) -> str:
+    """ "owner", "editor" or "viewer" for a catalog from `catalogs_with_details`."""
+    if getattr(catalog, "user_is_owner", False):
+        return "owner"
+    return Role.EDITOR if getattr(catalog, "user_can_edit", False) else Role.VIEWER
+
+
+def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
+    """The catalog's cards in the order they were added, ready to list."""
+    return (
+        Flashcard.objects.filter(memberships__catalog=catalog)
+        .select_related("language", "owner")
+        .order_by("memberships__added_at", "memberships__id")
+    )
+
+
+def flashcards_in_collection_of(user: AnyUser) -> QuerySet[Flashcard]:
+    """A user's own cards and those shared with them one by one."""
+    if not user.is_authenticated:
+        return Flashcard.objects.none()
+    return Flashcard.objects.filter(Q(owner=user) | _flashcard_shared_with(user))
+
+
+def flashcard_shares_with(user: AnyUser) -> QuerySet[FlashcardShare]:
+    """Single cards shared with a user, newest first, ready to list."""
+    if not user.is_authenticated:
+        return FlashcardShare.objects.none()
+    return (
+        FlashcardShare.objects.filter(user=user)
+        .select_related("flashcard__language", "flashcard__owner")
+        .order_by("-created_at", "-id")
+    )
+
+
+def flashcards_with_details(cards: QuerySet[Flashcard], user: AnyUser) -> QuerySet[Flashcard]:
+    return cards.select_related("language", "owner").annotate(
+        user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
+        user_can_edit=Exists(flashcards_editable_by(user).filter(pk=OuterRef("pk"))),
+    )
+
+
+def flashcards_filter(
+    cards: QuerySet[Flashcard], *, language: str | None = None, search: str | None = None
+) -> QuerySet[Flashcard]:
+    language, term = _term(language), _term(search)
+    if language:
+        cards = cards.filter(language__code__iexact=language)
+    if term:
+        cards = cards.filter(
+            Q(front_normalized__contains=normalize_front(term)) | Q(back__icontains=term)
+        )
+    return cards
+
+
+# --- Duplicates -------------------------------------------------------------------------
+
+NEAR_DUPLICATE_CUTOFF = 80.0
+NEAR_DUPLICATE_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class FlashcardMatch:
+    flashcard: Flashcard
+    similarity: float  # 0.0-1.0; 1.0 is the same word once normalised
+    exact: bool
+
+
+def flashcard_matches(*, cards: QuerySet[Flashcard], front: str) -> list[FlashcardMatch]:
+    """Cards among `cards` whose front is the same word as `front`, or nearly.
+
+    Similarity is RapidFuzz's normalised Indel ratio of the normalised fronts, computed
+    in Python so SQLite and PostgreSQL answer identically. Exact matches come first.
+    """
+    word = normalize_front(front)
+    if not word:
+        return []
+    choices = dict(cards.values_list("pk", "front_normalized"))
+    found = process.extract(
+        word,
+        choices,
+        scorer=fuzz.ratio,
+        score_cutoff=NEAR_DUPLICATE_CUTOFF,
+        limit=NEAR_DUPLICATE_LIMIT,
+    )
+    by_pk = cards.select_related("language", "owner").in_bulk([pk for _, _, pk in found])
+    matches = [
+        FlashcardMatch(flashcard=by_pk[pk], similarity=round(score / 100, 3), exact=text == word)
+        for text, score, pk in found
+    ]
+    return sorted(
+        matches, key=lambda match: (not match.exact, -match.similarity, match.flashcard.pk)
+    )
+
+
+def flashcard_duplicates(*, user: AnyUser, front: str, language: Language) -> list[FlashcardMatch]:
+    """Exact and near duplicates of `front` among the user's own cards of `language`."""
+    if not user.is_authenticated:
+        return []
+    return flashcard_matches(
+        cards=Flashcard.objects.filter(owner=user, language=language), front=front
+    )
+
+
+def flashcards_near_catalog(
+    *, catalog: Catalog, user: AnyUser, language: Language
+) -> QuerySet[Flashcard]:
+    """The cards a new word of `catalog` should be compared with: the catalog's own, and
+    the user's cards of the same language."""
+    in_catalog = CatalogFlashcard.objects.filter(catalog=catalog).values("flashcard")
+    mine = Q(owner_id=user.pk, language=language) if user.is_authenticated else Q(pk=None)
+    return Flashcard.objects.filter(Q(pk__in=in_catalog) | mine)

@@ -5,13 +5,20 @@ from accounts.tests.factories import UserFactory
 from decks.models import Catalog, CatalogShare, FlashcardShare, Role
 from decks.selectors import (
     catalog_by_share_token,
+    catalog_language_counts,
     catalogs_editable_by,
     catalogs_owned_by,
     catalogs_visible_to,
+    flashcard_duplicates,
     flashcards_editable_by,
     flashcards_visible_to,
 )
-from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
+from decks.tests.factories import (
+    CatalogFactory,
+    CatalogFlashcardFactory,
+    FlashcardFactory,
+    LanguageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +106,38 @@ def test_visibility_lists_each_catalog_once_whatever_the_number_of_shares(people
     catalog.save()
 
     assert list(catalogs_visible_to(users["viewer"])) == [catalog]
+
+
+def test_duplicates_exact_first_then_near_among_my_cards_of_the_language():
+    spanish, french = LanguageFactory(code="es"), LanguageFactory(code="fr")
+    me = UserFactory()
+    exact = FlashcardFactory(owner=me, language=spanish, front="la casa")
+    near = FlashcardFactory(owner=me, language=spanish, front="las casas")
+    FlashcardFactory(owner=me, language=spanish, front="el perro")
+    FlashcardFactory(owner=me, language=french, front="la casa")
+    FlashcardFactory(language=spanish, front="la casa")
+
+    matches = flashcard_duplicates(user=me, front="  LA  Casa", language=spanish)
+
+    assert [(m.flashcard, m.exact) for m in matches] == [(exact, True), (near, False)]
+    assert matches[0].similarity == 1.0
+    assert 0.8 <= matches[1].similarity < 1.0
+
+
+def test_duplicates_of_nothing_is_nothing():
+    card = FlashcardFactory()
+
+    assert flashcard_duplicates(user=card.owner, front="   ", language=card.language) == []
+    assert flashcard_duplicates(user=AnonymousUser(), front="x", language=card.language) == []
+
+
+def test_language_counts_per_language_with_no_language_last():
+    owner = UserFactory()
+    spanish = LanguageFactory(code="es", name="Spanish")
+    CatalogFactory.create_batch(2, owner=owner, language=spanish)
+    CatalogFactory(owner=owner, language=None)
+
+    assert catalog_language_counts(catalogs_owned_by(owner)) == [
+        {"code": "es", "name": "Spanish", "count": 2},
+        {"code": None, "name": None, "count": 1},
+    ]

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from accounts.services import user_create
+from decks.services.demo import demo_catalogs_load
 from waitlist.services import waitlist_entry_join
 
 DEMO_PASSWORD = "cerego-demo-2026"  # noqa: S105 - development data only, refused without DEBUG
@@ -29,3 +30,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo learners: {', '.join(DEMO_LEARNERS)} (password {DEMO_PASSWORD!r})."
         )
+        self.stdout.write(f"Demo catalogs: {demo_catalogs_load()}.")

@@ -1,0 +1,138 @@
+"""Writes on catalogs: create, change, delete, copy."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from decks.models import Catalog, CatalogFlashcard, Flashcard, Language, new_share_token
+
+audit = logging.getLogger("audit")
+
+NAME_MAX_LENGTH = Catalog._meta.get_field("name").max_length or 200
+DESCRIPTION_MAX_LENGTH = 5000
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "A catalog needs a name."})
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError({"name": f"At most {NAME_MAX_LENGTH} characters."})
+    return name
+
+
+def _clean_description(description: str) -> str:
+    description = description.strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise ValidationError({"description": f"At most {DESCRIPTION_MAX_LENGTH} characters."})
+    return description
+
+
+def _clean_visibility(visibility: str) -> str:
+    if visibility not in Catalog.Visibility.values:
+        raise ValidationError(
+            {"visibility": f"Choose one of: {', '.join(Catalog.Visibility.values)}."}
+        )
+    return visibility
+
+
+@transaction.atomic
+def catalog_create(
+    *,
+    owner: User,
+    name: str,
+    description: str = "",
+    visibility: str = Catalog.Visibility.PRIVATE,
+    language: Language | None = None,
+) -> Catalog:
+    catalog = Catalog(
+        owner=owner,
+        name=_clean_name(name),
+        description=_clean_description(description),
+        visibility=_clean_visibility(visibility),
+        language=language,
+    )
+    if catalog.visibility == Catalog.Visibility.UNLISTED:
+        catalog.share_token = new_share_token()
+    catalog.save()
+    return catalog
+
+
+@transaction.atomic
+def catalog_update(
+    *,
+    catalog: Catalog,
+    name: str | None = None,
+    description: str | None = None,
+    visibility: str | None = None,
+    language: Language | None = None,
+    clear_language: bool = False,
+) -> Catalog:
+    """Rename, describe, change visibility or language (owner only; callers check).
+
+    A language is refused while the catalog holds cards of another language. Becoming
+    unlisted creates the share link if there is none yet.
+    """
+    if name is not None:
+        catalog.name = _clean_name(name)
+    if description is not None:
+        catalog.description = _clean_description(description)
+    if visibility is not None:
+        visibility = _clean_visibility(visibility)
+        if visibility == Catalog.Visibility.UNLISTED != catalog.visibility:
+            # A link handed out before the catalog went private must not come back to life.
+            catalog.share_token = new_share_token()
+        catalog.visibility = visibility
+    if language is not None and language.pk != catalog.language_id:
+        if catalog.flashcards.exclude(language=language).exists():
+            raise ValidationError(
+                {"language": f"The catalog holds cards that are not in {language.name}."}
+            )
+        catalog.language = language
+    elif clear_language:
+        catalog.language = None
+    if catalog.visibility == Catalog.Visibility.UNLISTED and not catalog.share_token:
+        catalog.share_token = new_share_token()
+    catalog.save()
+    return catalog
+
+
+@transaction.atomic
+def catalog_delete(*, catalog: Catalog, by: User) -> None:
+    """Delete the catalog and its memberships; the cards stay with their owners."""
+    audit.info(
+        "catalog deleted",
+        extra={"event": "catalog_delete", "catalog": catalog.pk, "user": by.pk},
+    )
+    catalog.delete()
+
+
+@transaction.atomic
+def catalog_copy(*, catalog: Catalog, owner: User) -> Catalog:
+    """A private deep copy of a catalog in `owner`'s collection: new cards they own."""
+    copy = Catalog.objects.create(
+        owner=owner,
+        name=catalog.name,
+        description=catalog.description,
+        language=catalog.language,
+        copied_from=catalog,
+    )
+    originals = list(catalog.flashcards.order_by("memberships__added_at", "memberships__id"))
+    cards = Flashcard.objects.bulk_create(
+        Flashcard(
+            owner=owner,
+            front=card.front,
+            front_normalized=card.front_normalized,
+            back=card.back,
+            hint=card.hint,
+            language_id=card.language_id,
+        )
+        for card in originals
+    )
+    CatalogFlashcard.objects.bulk_create(
+        CatalogFlashcard(catalog=copy, flashcard=card, front_normalized=card.front_normalized)
+        for card in cards
+    )
+    return copy
