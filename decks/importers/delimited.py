@@ -76,7 +76,7 @@ def _columns_from_first_row(cells: list[str], *, delimiter: str) -> tuple[str, .
             f"Wrong columns: the first row has {len(cells)} column(s); a {kind} import needs "
             "2 to 4 columns in the order front, back, hint, language (a header row is optional)."
         )
-    return COLUMNS[: len(cells)]
+    return COLUMNS
 
 
 def _add_row(parsed: ParsedFile, number: int, cells: list[str], columns: tuple[str, ...]) -> None:
