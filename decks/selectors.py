@@ -2,10 +2,18 @@
 once, for the web pages and the API alike."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from decks.models import Catalog, CatalogFlashcard, CatalogShare, Flashcard, FlashcardShare, Role
+from decks.models import (
+    Catalog,
+    CatalogFlashcard,
+    CatalogShare,
+    Flashcard,
+    FlashcardShare,
+    ImportJob,
+    Role,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -79,4 +87,13 @@ def flashcards_editable_by(user: AnyUser) -> QuerySet[Flashcard]:
         Q(owner=user)
         | _flashcard_shared_with(user, Role.EDITOR)
         | _flashcard_in(catalogs_editable_by(user))
+    )
+
+
+def import_jobs_of(user: AnyUser) -> QuerySet[ImportJob]:
+    """A user's own import jobs; nobody else's are visible, staff included."""
+    if not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(owner=user).prefetch_related(
+        Prefetch("catalogs", queryset=Catalog.objects.only("id", "name").order_by("name", "id"))
     )
