@@ -2,6 +2,7 @@
 
 import csv
 import io
+import sys
 from typing import IO
 
 from decks.importers import ImportFileError, ParsedFile, ParsedRow, ProgressCallback, Rejection
@@ -94,6 +95,7 @@ def _add_row(parsed: ParsedFile, number: int, cells: list[str], columns: tuple[s
             front=values.get("front", ""),
             back=values.get("back", ""),
             hint=values.get("hint", ""),
-            language=values.get("language", "").strip(),
+            # A file repeats a handful of codes: one string each, not one per row.
+            language=sys.intern(values.get("language", "").strip()),
         )
     )

@@ -329,15 +329,15 @@ def _cards_write(
                 front_normalized=card.fields.front_normalized,
                 back=card.fields.back,
                 hint=card.fields.hint,
-                language=card.fields.language,
-                owner=owner,
+                language_id=card.fields.language.pk,
+                owner_id=owner.pk,
             )
             for card in batch
         )
         CatalogFlashcard.objects.bulk_create(
             CatalogFlashcard(
-                catalog=catalogs[card.catalog_key],
-                flashcard=flashcard,
+                catalog_id=catalogs[card.catalog_key].pk,
+                flashcard_id=flashcard.pk,
                 front_normalized=flashcard.front_normalized,
             )
             for card, flashcard in zip(batch, flashcards, strict=True)
