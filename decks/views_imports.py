@@ -30,7 +30,12 @@ class SignedInRequest(HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_new(request: SignedInRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial={"catalog": request.GET.get("catalog")},  # "Import into this catalog" links
+    )
     status = 200
     if request.method == "POST" and upload_too_large(request):
         form.full_clean()

@@ -135,12 +135,15 @@ def _language_check(code: str, *, catalog: Catalog | None, file_format: str) -> 
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run a pending job to `done` or `failed`; the stored file is deleted either way."""
+    # Claimed with a conditional UPDATE: a task delivered twice must not import twice.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING, progress=0
+    )
     job = ImportJob.objects.select_related("owner", "target_catalog__language", "language").get(
         pk=job_id
     )
-    if job.status != ImportJob.Status.PENDING:
-        return job  # a task delivered twice must not import twice
-    _job_update(job, status=ImportJob.Status.RUNNING, progress=0)
+    if not claimed:
+        return job
     try:
         with job.file.open("rb") as file:
             parsed = importers_parse_file(
@@ -154,8 +157,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
             catalog=job.target_catalog,
             language=job.language,
             new_catalog_name=PurePath(job.file_name).stem,
-            on_progress=partial(_live_progress_set, job.pk),
+            on_progress=partial(import_job_progress_publish, job.pk),
         )
+    except FileNotFoundError:
+        logger.error(
+            "import job %s: its file is missing; do web and worker share MEDIA_ROOT?", job.pk
+        )
+        _job_fail(job, "The uploaded file could not be found by the importer; upload it again.")
     except ImportFileError as error:
         _job_fail(job, str(error))
     except IntegrityError:
@@ -215,7 +223,8 @@ def _live_progress_key(job_id: int) -> str:
     return f"decks:import-job:{job_id}:progress"
 
 
-def _live_progress_set(job_id: int, percent: int) -> None:
+def import_job_progress_publish(job_id: int, percent: int) -> None:
+    """Share a running job's progress with the pages polling it, outside its transaction."""
     cache.set(_live_progress_key(job_id), percent, timeout=60 * 60)
 
 

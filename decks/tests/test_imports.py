@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
@@ -11,6 +12,7 @@ from decks.services.imports import (
     flashcards_import,
     import_job_create,
     import_job_progress,
+    import_job_progress_publish,
     import_job_run,
 )
 from decks.services.languages import languages_seed
@@ -275,3 +277,24 @@ def test_memberships_copy_the_normalised_front(do_import):
     membership = CatalogFlashcard.objects.get()
     assert membership.front_normalized == "café noir"
     assert membership.flashcard.front == "Ｃafé  Noir"
+
+
+def test_a_missing_stored_file_fails_the_job_clearly(learner, languages):
+    job = import_job_create(owner=learner, file=upload("w.csv", b"a,b,,es\n"))
+    job.file.storage.delete(job.file.name)
+    job = import_job_run(job_id=job.pk)
+    assert job.status == "failed"
+    assert "could not be found" in job.detail
+    assert not Flashcard.objects.exists()
+
+
+def test_progress_of_a_running_job_includes_its_transaction(learner):
+    job = ImportJob.objects.create(
+        owner=learner, file_name="x.csv", file_format="csv", status="running", progress=50
+    )
+    import_job_progress_publish(job.pk, 75)
+    assert import_job_progress(job) == 75
+    job.status = ImportJob.Status.DONE
+    job.progress = 100
+    assert import_job_progress(job) == 100
+    cache.clear()
