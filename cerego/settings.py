@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a `status`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {"ImportJobStatusEnum": "decks.models.ImportJob.Status"},
 }
 
 # --- Security -----------------------------------------------------------------------

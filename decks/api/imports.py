@@ -65,9 +65,13 @@ class RejectedRowSerializer(serializers.Serializer):
 
 class ImportJobSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField(help_text="0-100")
-    created = serializers.IntegerField(source="created_count", help_text="Cards created.")
-    rejected = RejectedRowSerializer(many=True, help_text="Rows not imported, with the reason.")
-    format = serializers.CharField(source="file_format")
+    created = serializers.IntegerField(
+        source="created_count", read_only=True, help_text="Cards created."
+    )
+    rejected = RejectedRowSerializer(
+        many=True, read_only=True, help_text="Rows not imported, with the reason."
+    )
+    format = serializers.CharField(source="file_format", read_only=True)
 
     class Meta:
         model = ImportJob

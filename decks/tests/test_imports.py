@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +23,14 @@ from decks.tests.anki_fixtures import ANKI_FIXTURES, APKG_FILES, expected_counts
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -181,6 +192,17 @@ def test_files_over_the_size_limit_are_refused(learner):
         ("words.csv", b"front,back,colour\na,b,c\n", "Wrong columns"),
         ("deck.apkg", b"this is not a zip", "not an Anki package"),
         ("deck.apkg", b"PK\x03\x04 broken zip", "not an Anki package"),
+        ("deck.apkg", zip_of({"media": b"{}"}), "no Anki collection"),
+        (
+            "deck.apkg",
+            zip_of({"collection.anki2": b"SQLite format 3\x00" + b"\xff" * 4096}),
+            "damaged",
+        ),
+        (
+            "deck.apkg",
+            zip_of({"meta": b"\x08\x03", "collection.anki21b": b"\x28\xb5\x2f\xfd broken"}),
+            "damaged",
+        ),
     ],
 )
 def test_bad_files_fail_the_job_and_write_nothing(do_import, name, content, detail):
