@@ -145,6 +145,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     if not claimed:
         return job
     try:
+        _target_still_editable(job)
         with job.file.open("rb") as file:
             parsed = importers_parse_file(
                 file,
@@ -179,6 +180,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
         cache.delete(_live_progress_key(job.pk))
         job.save(update_fields=["file"])
     return job
+
+
+def _target_still_editable(job: ImportJob) -> None:
+    """Sharing may have changed while the job waited in the queue."""
+    target = job.target_catalog
+    if target and not catalogs_editable_by(job.owner).filter(pk=target.pk).exists():
+        raise ImportFileError(f"You may no longer add cards to catalog “{target.name}”.")
 
 
 def _job_update(job: ImportJob, **changes: object) -> None:

@@ -320,3 +320,14 @@ def test_progress_of_a_running_job_includes_its_transaction(learner):
     job.progress = 100
     assert import_job_progress(job) == 100
     cache.clear()
+
+
+def test_losing_edit_rights_before_the_job_runs_fails_it(learner, languages):
+    catalog = CatalogFactory()
+    share = catalog.shares.create(user=learner, role=Role.EDITOR)
+    job = import_job_create(owner=learner, file=upload("w.csv", b"a,b,,es\n"), catalog=catalog)
+    share.delete()
+    job = import_job_run(job_id=job.pk)
+    assert job.status == "failed"
+    assert "no longer add cards" in job.detail
+    assert not catalog.memberships.exists()
