@@ -16,8 +16,10 @@ from decks.services.exports import (
     catalog_export_csv,
     export_file_name,
 )
-from decks.services.imports import import_job_create, import_job_progress, import_too_large_message
+from decks.services.imports import import_job_create, import_job_progress
 from decks.uploads import upload_too_large
+
+RECENT_JOBS = 5
 
 
 class SignedInRequest(HttpRequest):
@@ -30,34 +32,26 @@ class SignedInRequest(HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_new(request: SignedInRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    files = request.FILES  # parse the upload first: that is when an over-size file shows
+    too_large = posted and upload_too_large(request)
     form = ImportForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        files if posted else None,
         user=request.user,
+        too_large=too_large,
         initial={"catalog": request.GET.get("catalog")},  # "Import into this catalog" links
     )
-    status = 200
-    if request.method == "POST" and upload_too_large(request):
-        form.full_clean()
-        form.errors["file"] = form.error_class([import_too_large_message()])
-        status = 413
-    elif form.is_valid():
+    if form.is_valid():
         try:
-            job = import_job_create(
-                owner=request.user,
-                file=form.cleaned_data["file"],
-                catalog=form.cleaned_data["catalog"],
-                language_code=form.cleaned_data["language"].code
-                if form.cleaned_data["language"]
-                else "",
-            )
+            job = import_job_create(owner=request.user, **form.import_arguments())
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("imports:detail", pk=job.pk)
-    if form.errors:
-        status = max(status, 400)
-    return render(request, "decks/import.html", {"form": form}, status=status)
+    status = 413 if too_large else 400 if form.errors else 200
+    recent = import_jobs_of(request.user)[:RECENT_JOBS]
+    return render(request, "decks/import.html", {"form": form, "recent": recent}, status=status)
 
 
 @login_required

@@ -43,6 +43,18 @@ def test_import_page_offers_only_catalogs_i_can_edit(signed_in, learner):
     assert "Someone else" not in page
 
 
+def test_import_page_lists_my_recent_imports(signed_in, learner):
+    ImportJob.objects.create(
+        owner=learner, file_name="mine.csv", file_format="csv", status="done", created_count=3
+    )
+    ImportJob.objects.create(
+        owner=CatalogFactory().owner, file_name="theirs.csv", file_format="csv"
+    )
+    page = signed_in.get("/catalogs/import/").content.decode()
+    assert "mine.csv</a> — done, 3 cards created" in page
+    assert "theirs.csv" not in page
+
+
 def test_import_page_needs_a_signed_in_user(client):
     response = client.get("/catalogs/import/")
     assert response.status_code == 302
