@@ -184,7 +184,6 @@ STORAGES = {
 }
 # Uploaded files waiting for a background task (imports); web and worker must share it.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-MEDIA_URL = "media/"
 if DEBUG:
     # runserver serves the source files; no collectstatic needed while developing.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
