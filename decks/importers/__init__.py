@@ -68,6 +68,10 @@ def parse_file(
 
     if file_format == "apkg":
         return anki.parse_apkg(file, on_progress=on_progress)
+    if file_format == "tsv":
+        return delimited.parse_delimited(file, delimiter="\t", on_progress=on_progress)
+    head = file.read(64 * 1024)
+    file.seek(0)
     return delimited.parse_delimited(
-        file, delimiter="\t" if file_format == "tsv" else ",", on_progress=on_progress
+        file, delimiter=delimited.csv_delimiter(head), on_progress=on_progress
     )

@@ -47,6 +47,13 @@ def parse_delimited(
     return parsed
 
 
+def csv_delimiter(head: bytes) -> str:
+    """Comma, or semicolon when the first line has only those: spreadsheets in locales
+    that write decimal commas save "CSV" with semicolons."""
+    first_line = head.split(b"\n", 1)[0]
+    return ";" if b";" in first_line and b"," not in first_line else ","
+
+
 def _size_of(file: IO[bytes]) -> int:
     try:
         return file.seek(0, io.SEEK_END) - file.seek(0)

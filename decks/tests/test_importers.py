@@ -50,6 +50,14 @@ def test_tsv_keeps_commas_inside_cells():
     assert [(r.front, r.back) for r in parsed.rows] == [("hola, amigo", "hi, friend")]
 
 
+def test_semicolon_csv_from_a_spreadsheet_is_understood():
+    content = b"front;back;language\nla casa;the house, the home;es\n"
+    parsed = parse_file(io.BytesIO(content), file_format="csv")
+    assert [(r.front, r.back, r.language) for r in parsed.rows] == [
+        ("la casa", "the house, the home", "es")
+    ]
+
+
 def test_rows_with_extra_cells_are_rejected_and_blank_lines_ignored():
     parsed = parse_delimited(csv_of("front,back\n\nuno,one\ndos,two,x,y,z\n"), delimiter=",")
     assert [r.front for r in parsed.rows] == ["uno"]
