@@ -20,6 +20,9 @@ COPY --chown=cerego:cerego . .
 RUN SECRET_KEY=collectstatic-only-build-key-0123456789abcdefghijklmnopqrstuvwxyz \
     python manage.py collectstatic --noinput
 
+# Uploaded imports wait here for the worker; compose mounts a shared volume over it.
+RUN mkdir -p /app/media && chown cerego:cerego /app/media
+
 USER cerego
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \

@@ -218,9 +218,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files waiting for a background task (imports); web and worker must share it.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 if DEBUG:
     # runserver serves the source files; no collectstatic needed while developing.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# --- Uploads and imports -----------------------------------------------------------
+
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# Files over 2.5 MB stream to a temporary file instead of memory; an over-size import is
+# skipped while it streams in (decks.uploads), before anything is stored.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "decks.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Mail ---------------------------------------------------------------------------
 
@@ -314,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a `status`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {"ImportJobStatusEnum": "decks.models.ImportJob.Status"},
 }
 
 # --- Security -----------------------------------------------------------------------

@@ -176,3 +176,67 @@ class FlashcardShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flashcard} shared with {self.user} as {self.role}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file being turned into cards in the background, and what came of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        TSV = "tsv", "TSV"
+        APKG = "apkg", "Anki package"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    # Deleted once the job finishes; web and worker processes must share MEDIA_ROOT.
+    file = models.FileField(upload_to="imports/", blank=True)
+    file_name = models.CharField(max_length=255, help_text="The name the file was uploaded as.")
+    file_format = models.CharField(max_length=4, choices=Format)
+    target_catalog = models.ForeignKey(
+        Catalog,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Import everything into this catalog instead of new ones.",
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The language of rows that name none.",
+    )
+    status = models.CharField(max_length=7, choices=Status, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.JSONField(default=list, blank=True, help_text="[{row, reason}, …]")
+    rejected_count = models.PositiveIntegerField(default=0)
+    catalogs = models.ManyToManyField(Catalog, blank=True, related_name="import_jobs")
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="decks_importjob_progress_max_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

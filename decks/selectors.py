@@ -11,6 +11,7 @@ from django.db.models import (
     ExpressionWrapper,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,6 +26,7 @@ from decks.models import (
     CatalogShare,
     Flashcard,
     FlashcardShare,
+    ImportJob,
     Language,
     Role,
     normalize_front,
@@ -309,3 +311,12 @@ def flashcards_near_catalog(
     in_catalog = CatalogFlashcard.objects.filter(catalog=catalog).values("flashcard")
     mine = Q(owner_id=user.pk, language=language) if user.is_authenticated else Q(pk=None)
     return Flashcard.objects.filter(Q(pk__in=in_catalog) | mine)
+
+
+def import_jobs_of(user: AnyUser) -> QuerySet[ImportJob]:
+    """A user's own import jobs; nobody else's are visible, staff included."""
+    if not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(owner=user).prefetch_related(
+        Prefetch("catalogs", queryset=Catalog.objects.only("id", "name").order_by("name", "id"))
+    )

@@ -1,0 +1,77 @@
+"""Readers for the files people import: plain data in, plain data out, no database.
+
+A reader turns an uploaded file into `ParsedFile`: the deck names it found, the card rows
+(front, back, hint, language, deck) and the rows it had to refuse with a reason. Checking
+the rows against the database (languages, duplicates, catalogs) is the import service's job.
+A file that cannot be read at all raises `ImportFileError` with a message for the user.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO
+
+# Progress callbacks receive the share of the file read so far, 0.0 to 1.0.
+ProgressCallback = Callable[[float], None]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported; the message says why, for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    row: int
+    front: str
+    back: str
+    hint: str = ""
+    language: str = ""
+    deck: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    row: int
+    reason: str
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    rows: list[ParsedRow] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    decks: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+FORMATS = ("csv", "tsv", "apkg")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def detect_format(*, name: str, head: bytes) -> str:
+    """csv, tsv or apkg, from the first bytes and the file name; ImportFileError otherwise."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if head.startswith(ZIP_MAGIC) or suffix in ("apkg", "colpkg", "zip"):
+        return "apkg"
+    if suffix in ("tsv", "tab"):
+        return "tsv"
+    if suffix in ("csv", "txt", ""):
+        first_line = head.split(b"\n", 1)[0]
+        return "tsv" if b"\t" in first_line else "csv"
+    raise ImportFileError(
+        f"Cannot import a .{suffix} file: upload a CSV or TSV file or an Anki package (.apkg)."
+    )
+
+
+def parse_file(
+    file: IO[bytes], *, file_format: str, on_progress: ProgressCallback | None = None
+) -> ParsedFile:
+    from decks.importers import anki, delimited
+
+    if file_format == "apkg":
+        return anki.parse_apkg(file, on_progress=on_progress)
+    if file_format == "tsv":
+        return delimited.parse_delimited(file, delimiter="\t", on_progress=on_progress)
+    head = file.read(64 * 1024)
+    file.seek(0)
+    return delimited.parse_delimited(
+        file, delimiter=delimited.csv_delimiter(head), on_progress=on_progress
+    )

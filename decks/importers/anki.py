@@ -1,0 +1,303 @@
+"""Anki packages (.apkg) in the three layouts Anki writes.
+
+1. `collection.anki2` (SQLite, schema 11), no `meta` entry — old Anki and genanki.
+2. `meta` (version 2) + `collection.anki21` (schema 11) + a placeholder `collection.anki2`.
+3. `meta` (version 3) + `collection.anki21b` (zstd-compressed SQLite, schema 18) + the
+   placeholder. Schema 18 keeps note types and decks in tables, deck names joined by U+001F,
+   and declares a `unicase` collation that we have to provide to query those tables.
+
+The placeholder `collection.anki2` only holds a "please update Anki" note, so the newest
+collection is always read, chosen by `meta` when there is one. Each note gives one card
+(a reversed note type is one word; reversing is a quiz type here); decks become catalogs
+named like Anki shows them, `Parent::Child`; cloze notes are refused with a reason.
+"""
+
+import json
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import zstandard
+
+from decks.importers import ImportFileError, ParsedFile, ParsedRow, ProgressCallback, Rejection
+from decks.importers.html import has_media, html_to_text
+
+COLLECTION_BY_META_VERSION = {
+    1: "collection.anki2",
+    2: "collection.anki21",
+    3: "collection.anki21b",
+}
+# Without `meta`, the newest entry present wins.
+COLLECTION_PRIORITY = ("collection.anki21b", "collection.anki21", "collection.anki2")
+# A collection is SQLite; a zip or zstd bomb must not fill the disk while we unpack it.
+DEFAULT_MAX_COLLECTION_BYTES = 1024 * 1024 * 1024
+FIELD_SEPARATOR = "\x1f"
+PROGRESS_EVERY_NOTES = 500
+PREVIEW_LENGTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class NoteType:
+    name: str
+    is_cloze: bool
+    fields: tuple[str, ...]
+
+    def field_index(self, name: str) -> int | None:
+        names = [field.casefold() for field in self.fields]
+        return names.index(name) if name in names else None
+
+
+def parse_apkg(
+    file: IO[bytes],
+    *,
+    on_progress: ProgressCallback | None = None,
+    max_collection_bytes: int = DEFAULT_MAX_COLLECTION_BYTES,
+) -> ParsedFile:
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ImportFileError(
+            "This is not an Anki package: an .apkg file is a zip archive, and this file is not one."
+        ) from error
+    with archive, tempfile.TemporaryDirectory(prefix="cerego-apkg-") as folder:
+        entry = _collection_entry(archive)
+        path = Path(folder) / "collection.sqlite3"
+        _extract(archive, entry, path, max_bytes=max_collection_bytes)
+        connection = _open_collection(path)
+        try:
+            return _read_collection(connection, on_progress)
+        except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ImportFileError(
+                f"The Anki collection inside this package is damaged and cannot be read ({error})."
+            ) from error
+        finally:
+            connection.close()
+
+
+def _collection_entry(archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    if "meta" in names:
+        version = _varint_field(_read_member(archive, "meta", max_bytes=1024), 1)
+        entry = COLLECTION_BY_META_VERSION.get(version or 0)
+        if entry is None:
+            raise ImportFileError(
+                f"This package was written by a newer Anki (package version {version}); "
+                "export it again with “Support older Anki versions” ticked."
+            )
+        if entry in names:
+            return entry
+    else:
+        entry = next((name for name in COLLECTION_PRIORITY if name in names), None)
+        if entry:
+            return entry
+    raise ImportFileError(
+        "This zip file holds no Anki collection: export the deck from Anki as an .apkg package."
+    )
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, *, max_bytes: int) -> bytes:
+    try:
+        with archive.open(name) as member:
+            data = member.read(max_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+        raise ImportFileError(f"The package is damaged: cannot read its “{name}” entry.") from error
+    if len(data) > max_bytes:
+        raise ImportFileError(f"The package's “{name}” entry is larger than expected.")
+    return data
+
+
+def _extract(archive: zipfile.ZipFile, entry: str, target: Path, *, max_bytes: int) -> None:
+    """Unpack the collection to a file, decompressing zstd for layout 3, within max_bytes."""
+    too_big = ImportFileError("The Anki collection in this package is too large to import.")
+    if archive.getinfo(entry).file_size > max_bytes:
+        raise too_big
+    try:
+        with archive.open(entry) as member, target.open("wb") as out:
+            source: IO[bytes] = member
+            if entry.endswith(".anki21b"):
+                source = zstandard.ZstdDecompressor().stream_reader(member)
+            copied = 0
+            while chunk := source.read(1024 * 1024):
+                copied += len(chunk)
+                if copied > max_bytes:
+                    raise too_big
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, zstandard.ZstdError, OSError, EOFError) as error:
+        raise ImportFileError(
+            f"The package is damaged: its collection “{entry}” cannot be unpacked."
+        ) from error
+
+
+def _unicase(left: str, right: str) -> int:
+    """Anki's schema 18 collation: compare case-insensitively."""
+    a, b = left.casefold(), right.casefold()
+    return (a > b) - (a < b)
+
+
+def _open_collection(path: Path) -> sqlite3.Connection:
+    # immutable=1: read only, no locks, no journal next to a temporary file.
+    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    connection.create_collation("unicase", _unicase)
+    return connection
+
+
+def _read_collection(
+    connection: sqlite3.Connection, on_progress: ProgressCallback | None
+) -> ParsedFile:
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    if not {"notes", "cards", "col"} <= tables:
+        raise ImportFileError("The package's collection is not an Anki database (tables missing).")
+    if "notetypes" in tables:
+        note_types, decks = _schema18_note_types(connection), _schema18_decks(connection)
+    else:
+        note_types, decks = _schema11_note_types_and_decks(connection)
+    (total,) = connection.execute("SELECT count(*) FROM notes").fetchone()
+    parsed = ParsedFile()
+    media_notes = 0
+    for number, (fields_text, type_id, deck_id) in enumerate(_notes(connection), start=1):
+        deck = decks.get(deck_id, "")
+        note_type = note_types.get(type_id)
+        fields = fields_text.split(FIELD_SEPARATOR)
+        media_notes += any(has_media(field) for field in fields)
+        result = _note_to_row(number, fields, note_type, deck)
+        if isinstance(result, Rejection):
+            parsed.rejected.append(result)
+        else:
+            parsed.rows.append(result)
+            if deck not in parsed.decks:
+                parsed.decks.append(deck)
+        if on_progress and number % PROGRESS_EVERY_NOTES == 0:
+            on_progress(number / total)
+    if media_notes:
+        parsed.notes.append(
+            f"{media_notes} note(s) showed images or sounds: media files are not imported, "
+            "only the text of each field."
+        )
+    return parsed
+
+
+def _notes(connection: sqlite3.Connection) -> Iterator[tuple[str, int, int]]:
+    """Each note with the deck of its first card (the home deck when it sits in a filtered one)."""
+    yield from connection.execute(
+        "SELECT n.flds, n.mid, ("
+        "  SELECT CASE WHEN c.odid != 0 THEN c.odid ELSE c.did END FROM cards c"
+        "  WHERE c.nid = n.id ORDER BY c.ord LIMIT 1"
+        ") FROM notes n ORDER BY n.id"
+    )
+
+
+def _preview(text: str) -> str:
+    text = html_to_text(text, single_line=True)
+    return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
+
+
+def _note_to_row(
+    number: int, fields: list[str], note_type: NoteType | None, deck: str
+) -> ParsedRow | Rejection:
+    where = f"Note “{_preview(fields[0])}”" + (f" in deck {deck}" if deck else "")
+    if note_type is None:
+        return Rejection(number, f"{where}: its note type is missing from the package.")
+    if note_type.is_cloze:
+        return Rejection(
+            number, f"{where}: cloze notes ({note_type.name}) are not supported; skipped."
+        )
+    if len(fields) < 2:
+        return Rejection(number, f"{where}: note type {note_type.name} has no back field.")
+    front_at = note_type.field_index("front")
+    front_at = 0 if front_at is None or front_at >= len(fields) else front_at
+    back_at = note_type.field_index("back")
+    back_at = (1 if front_at == 0 else 0) if back_at is None or back_at >= len(fields) else back_at
+    hint_at = note_type.field_index("hint")
+    front, back = fields[front_at], fields[back_at]
+    for side, value in (("front", front), ("back", back)):
+        if has_media(value) and not html_to_text(value):
+            return Rejection(
+                number,
+                f"{where}: its {side} is only an image or sound, and media is not imported.",
+            )
+    return ParsedRow(
+        row=number,
+        front=html_to_text(front, single_line=True),
+        back=html_to_text(back),
+        hint=html_to_text(fields[hint_at]) if hint_at is not None and hint_at < len(fields) else "",
+        deck=deck,
+    )
+
+
+def _schema11_note_types_and_decks(
+    connection: sqlite3.Connection,
+) -> tuple[dict[int, NoteType], dict[int, str]]:
+    models_json, decks_json = connection.execute("SELECT models, decks FROM col").fetchone()
+    note_types = {
+        int(type_id): NoteType(
+            name=model["name"],
+            is_cloze=model.get("type") == 1,
+            fields=tuple(f["name"] for f in sorted(model["flds"], key=lambda f: f["ord"])),
+        )
+        for type_id, model in json.loads(models_json).items()
+    }
+    decks = {int(deck_id): deck["name"] for deck_id, deck in json.loads(decks_json).items()}
+    return note_types, decks
+
+
+def _schema18_note_types(connection: sqlite3.Connection) -> dict[int, NoteType]:
+    fields: dict[int, list[tuple[int, str]]] = {}
+    for type_id, order, name in connection.execute("SELECT ntid, ord, name FROM fields"):
+        fields.setdefault(type_id, []).append((order, name))
+    return {
+        type_id: NoteType(
+            name=name,
+            # Notetype.Config field 1 is the kind: 0 normal, 1 cloze.
+            is_cloze=_varint_field(config, 1) == 1,
+            fields=tuple(name for _, name in sorted(fields.get(type_id, []))),
+        )
+        for type_id, name, config in connection.execute("SELECT id, name, config FROM notetypes")
+    }
+
+
+def _schema18_decks(connection: sqlite3.Connection) -> dict[int, str]:
+    return {
+        deck_id: name.replace(FIELD_SEPARATOR, "::")
+        for deck_id, name in connection.execute("SELECT id, name FROM decks")
+    }
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    value, shift = 0, 0
+    while True:
+        if position >= len(data) or shift > 63:
+            raise ImportFileError("The package's metadata is damaged.")
+        byte = data[position]
+        value |= (byte & 0x7F) << shift
+        position, shift = position + 1, shift + 7
+        if not byte & 0x80:
+            return value, position
+
+
+def _varint_field(data: bytes, wanted: int) -> int | None:
+    """The value of varint field `wanted` in a protobuf message, or None when absent.
+
+    Anki's `meta` (PackageMetadata: 1 = version) and note type configs (1 = kind) need only
+    this; a protobuf dependency for two integers would not earn its place.
+    """
+    position = 0
+    while position < len(data):
+        key, position = _varint(data, position)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, position = _varint(data, position)
+            if number == wanted:
+                return value
+        elif wire_type == 2:
+            length, position = _varint(data, position)
+            position += length
+        elif wire_type in (1, 5):
+            position += 8 if wire_type == 1 else 4
+        else:
+            raise ImportFileError("The package's metadata is damaged.")
+    return None

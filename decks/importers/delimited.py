@@ -1,0 +1,108 @@
+"""CSV and TSV: columns front, back, hint, language; header optional; UTF-8, BOM or not."""
+
+import csv
+import io
+import sys
+from typing import IO
+
+from decks.importers import ImportFileError, ParsedFile, ParsedRow, ProgressCallback, Rejection
+
+COLUMNS = ("front", "back", "hint", "language")
+PROGRESS_EVERY_ROWS = 5000
+
+
+def parse_delimited(
+    file: IO[bytes], *, delimiter: str, on_progress: ProgressCallback | None = None
+) -> ParsedFile:
+    """Read rows lazily from the binary file, so a large file is never held twice in memory.
+
+    Rows are numbered as a spreadsheet shows them: the header, when there is one, is row 1.
+    """
+    size = _size_of(file)
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    parsed = ParsedFile()
+    columns: tuple[str, ...] | None = None
+    row_number = 0
+    try:
+        for row_number, cells in enumerate(reader, start=1):
+            if columns is None:
+                columns = _columns_from_first_row(cells, delimiter=delimiter)
+                if _is_header(cells):
+                    continue
+            _add_row(parsed, row_number, cells, columns)
+            if on_progress and size and row_number % PROGRESS_EVERY_ROWS == 0:
+                on_progress(min(file.tell() / size, 1.0))
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            "The file is not UTF-8 text: save it as UTF-8 (“CSV UTF-8” in spreadsheet "
+            "programs) and upload it again."
+        ) from error
+    except csv.Error as error:
+        raise ImportFileError(f"Row {row_number + 1} is not valid CSV: {error}.") from error
+    finally:
+        text.detach()
+    if columns is None:
+        raise ImportFileError("The file is empty: it has no rows to import.")
+    return parsed
+
+
+def csv_delimiter(head: bytes) -> str:
+    """Comma, or semicolon when the first line has only those: spreadsheets in locales
+    that write decimal commas save "CSV" with semicolons."""
+    first_line = head.split(b"\n", 1)[0]
+    return ";" if b";" in first_line and b"," not in first_line else ","
+
+
+def _size_of(file: IO[bytes]) -> int:
+    try:
+        return file.seek(0, io.SEEK_END) - file.seek(0)
+    except (OSError, ValueError):
+        return 0
+
+
+def _is_header(cells: list[str]) -> bool:
+    names = {cell.strip().lower() for cell in cells}
+    return "front" in names or "back" in names
+
+
+def _columns_from_first_row(cells: list[str], *, delimiter: str) -> tuple[str, ...]:
+    """The column order: from the header when there is one, else positional."""
+    kind = "TSV" if delimiter == "\t" else "CSV"
+    if _is_header(cells):
+        names = tuple(cell.strip().lower() for cell in cells)
+        unknown = [name for name in names if name not in COLUMNS]
+        missing = [name for name in ("front", "back") if name not in names]
+        if unknown or missing or len(set(names)) != len(names):
+            raise ImportFileError(
+                f"Wrong columns in the {kind} header ({', '.join(cells)}): expected front, "
+                "back and optionally hint and language, each once."
+            )
+        return names
+    if not 2 <= len(cells) <= len(COLUMNS):
+        raise ImportFileError(
+            f"Wrong columns: the first row has {len(cells)} column(s); a {kind} import needs "
+            "2 to 4 columns in the order front, back, hint, language (a header row is optional)."
+        )
+    return COLUMNS
+
+
+def _add_row(parsed: ParsedFile, number: int, cells: list[str], columns: tuple[str, ...]) -> None:
+    if not any(cell.strip() for cell in cells):
+        return  # blank lines are layout, not data
+    if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+        parsed.rejected.append(
+            Rejection(number, f"{len(cells)} columns where {len(columns)} were expected.")
+        )
+        return
+    values = dict(zip(columns, cells, strict=False))
+    parsed.rows.append(
+        ParsedRow(
+            row=number,
+            front=values.get("front", ""),
+            back=values.get("back", ""),
+            hint=values.get("hint", ""),
+            # A file repeats a handful of codes: one string each, not one per row.
+            language=sys.intern(values.get("language", "").strip()),
+        )
+    )

@@ -1,0 +1,365 @@
+"""Importing cards from files: accept an upload as an ImportJob, then run it in the background.
+
+A job reads its file (decks.importers), checks every row with the card form's rule and writes
+all the cards and catalogs in one transaction: a failure leaves nothing half-imported. Decks
+of an Anki package become catalogs named as Anki shows them (`Spanish::Verbs`); a CSV or TSV
+file becomes one catalog named after the file; with a target catalog everything goes there.
+"""
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from decks.importers import ImportFileError, ParsedFile, ParsedRow, Rejection, detect_format
+from decks.importers import parse_file as importers_parse_file
+from decks.models import Catalog, CatalogFlashcard, Flashcard, ImportJob, Language
+from decks.selectors import catalogs_editable_by
+from decks.services.card_fields import CardFields, flashcard_fields_clean
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+# Enough to show a user everything wrong with any sensible file, without storing a
+# megabyte of JSON for a file whose every row is wrong.
+REJECTED_KEPT = 10_000
+# The share of the progress bar spent reading and checking; writing fills the rest.
+READ_SHARE = 50
+CATALOG_NAME_MAX = Catalog._meta.get_field("name").max_length or 200
+
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class ImportResult:
+    created: int = 0
+    skipped_duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    catalogs: list[Catalog] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Card:
+    catalog_key: str
+    fields: CardFields
+
+
+# --- Submission ---------------------------------------------------------------------
+
+
+def import_file_check(*, file: UploadedFile) -> str:
+    """The file's format, or ValidationError when it is too large or of an unknown kind."""
+    if file.size is not None and file.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError({"file": import_too_large_message()}, code="too_large")
+    if not file.size:
+        raise ValidationError({"file": "The file is empty."}, code="empty")
+    head = file.read(4096)
+    file.seek(0)
+    try:
+        return detect_format(name=file.name or "", head=head)
+    except ImportFileError as error:
+        raise ValidationError({"file": str(error)}, code="format") from error
+
+
+def import_too_large_message() -> str:
+    limit_mb = settings.IMPORT_MAX_BYTES / (1024 * 1024)
+    return f"The file is larger than the import limit of {limit_mb:g} MB."
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    owner: User,
+    file: UploadedFile,
+    catalog: Catalog | None = None,
+    language_code: str = "",
+) -> ImportJob:
+    """Check an upload, store it and queue its import; the cards are written by the task.
+
+    Raises PermissionDenied when `catalog` is not editable by `owner` (callers make a catalog
+    the user cannot even see a 404 first) and ValidationError for a bad file or language.
+    """
+    file_format = import_file_check(file=file)
+    if catalog is not None and not catalogs_editable_by(owner).filter(pk=catalog.pk).exists():
+        raise PermissionDenied("You may not add cards to this catalog.")
+    language = _language_check(language_code, catalog=catalog, file_format=file_format)
+    job = ImportJob(
+        owner=owner,
+        file_name=PurePath(file.name or "import").name[:255],
+        file_format=file_format,
+        target_catalog=catalog,
+        language=language,
+    )
+    job.file.save(job.file_name, file, save=False)
+    job.save()
+    from decks.tasks import import_job_run_task  # the task module imports this one
+
+    transaction.on_commit(partial(import_job_run_task.enqueue, job.pk))
+    return job
+
+
+def language_by_code(code: str) -> Language | None:
+    """A language by its code, forgiving case and `pt_BR`-style underscores."""
+    return Language.objects.filter(code__iexact=code.strip().replace("_", "-")).first()
+
+
+def _language_check(code: str, *, catalog: Catalog | None, file_format: str) -> Language | None:
+    language = language_by_code(code) if code else None
+    if code and language is None:
+        raise ValidationError({"language": f"Unknown language code “{code}”."}, code="unknown")
+    if catalog and catalog.language_id and language and catalog.language_id != language.pk:
+        raise ValidationError(
+            {"language": "The catalog's cards are in another language; leave this empty."},
+            code="mismatch",
+        )
+    if file_format == "apkg" and language is None and not (catalog and catalog.language_id):
+        raise ValidationError(
+            {"language": "An Anki package does not name the language of its cards: choose one."},
+            code="required",
+        )
+    return language
+
+
+# --- The background run -------------------------------------------------------------
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a pending job to `done` or `failed`; the stored file is deleted either way."""
+    # Claimed with a conditional UPDATE: a task delivered twice must not import twice.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING, progress=0
+    )
+    job = ImportJob.objects.select_related("owner", "target_catalog__language", "language").get(
+        pk=job_id
+    )
+    if not claimed:
+        return job
+    try:
+        _target_still_editable(job)
+        with job.file.open("rb") as file:
+            parsed = importers_parse_file(
+                file,
+                file_format=job.file_format,
+                on_progress=lambda share: _job_update(job, progress=int(share * READ_SHARE)),
+            )
+        result = flashcards_import(
+            owner=job.owner,
+            parsed=parsed,
+            catalog=job.target_catalog,
+            language=job.language,
+            new_catalog_name=PurePath(job.file_name).stem,
+            on_progress=partial(import_job_progress_publish, job.pk),
+        )
+    except FileNotFoundError:
+        logger.error(
+            "import job %s: its file is missing; do web and worker share MEDIA_ROOT?", job.pk
+        )
+        _job_fail(job, "The uploaded file could not be found by the importer; upload it again.")
+    except ImportFileError as error:
+        _job_fail(job, str(error))
+    except IntegrityError:
+        logger.warning("import job %s collided with a concurrent change", job.pk)
+        _job_fail(job, "Cards were added to the catalog while importing: run the import again.")
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        _job_fail(job, "The import failed unexpectedly.")
+    else:
+        _job_finish(job, result, parsed)
+    finally:
+        job.file.delete(save=False)
+        cache.delete(_live_progress_key(job.pk))
+        job.save(update_fields=["file"])
+    return job
+
+
+def _target_still_editable(job: ImportJob) -> None:
+    """Sharing may have changed while the job waited in the queue."""
+    target = job.target_catalog
+    if target and not catalogs_editable_by(job.owner).filter(pk=target.pk).exists():
+        raise ImportFileError(f"You may no longer add cards to catalog “{target.name}”.")
+
+
+def _job_update(job: ImportJob, **changes: object) -> None:
+    for name, value in changes.items():
+        setattr(job, name, value)
+    job.save(update_fields=list(changes))
+
+
+def _job_fail(job: ImportJob, detail: str) -> None:
+    _job_update(
+        job,
+        status=ImportJob.Status.FAILED,
+        detail=f"{detail} Nothing was imported.",
+        finished_at=timezone.now(),
+    )
+
+
+def _job_finish(job: ImportJob, result: ImportResult, parsed: ParsedFile) -> None:
+    rejected = sorted(result.rejected, key=lambda rejection: rejection.row)
+    notes = list(parsed.notes)
+    if len(rejected) > REJECTED_KEPT:
+        notes.append(f"Only the first {REJECTED_KEPT} of {len(rejected)} rejected rows are listed.")
+    if not result.created and not result.skipped_duplicates and not rejected:
+        notes.append("The file holds no cards.")
+    job.catalogs.set(result.catalogs)
+    _job_update(
+        job,
+        status=ImportJob.Status.DONE,
+        progress=100,
+        created_count=result.created,
+        skipped_duplicates=result.skipped_duplicates,
+        rejected=[{"row": r.row, "reason": r.reason} for r in rejected[:REJECTED_KEPT]],
+        rejected_count=len(rejected),
+        detail=" ".join(notes),
+        finished_at=timezone.now(),
+    )
+
+
+# Writing happens inside one transaction, invisible to the page polling the job, so the
+# writing half of the progress goes through the cache (shared through Redis in production).
+def _live_progress_key(job_id: int) -> str:
+    return f"decks:import-job:{job_id}:progress"
+
+
+def import_job_progress_publish(job_id: int, percent: int) -> None:
+    """Share a running job's progress with the pages polling it, outside its transaction."""
+    cache.set(_live_progress_key(job_id), percent, timeout=60 * 60)
+
+
+def import_job_progress(job: ImportJob) -> int:
+    """The job's progress in percent, including what its running transaction has done."""
+    if job.status != ImportJob.Status.RUNNING:
+        return job.progress
+    return max(job.progress, cache.get(_live_progress_key(job.pk), 0))
+
+
+# --- Writing the cards --------------------------------------------------------------
+
+
+@transaction.atomic
+def flashcards_import(
+    *,
+    owner: User,
+    parsed: ParsedFile,
+    catalog: Catalog | None = None,
+    language: Language | None = None,
+    new_catalog_name: str = "",
+    on_progress: Progress | None = None,
+) -> ImportResult:
+    """Create the parsed rows as `owner`'s cards, in `catalog` or in new catalogs, atomically.
+
+    A row failing the card rule is rejected with its reason; a word already in its catalog,
+    or met earlier in the file for the same catalog, is skipped as a duplicate. Queries are
+    per batch of BATCH_SIZE cards, not per row.
+    """
+    result = ImportResult()
+    languages = {lang.code.lower(): lang for lang in Language.objects.all()}
+    seen: dict[str, set[str]] = {}
+    if catalog is not None:
+        seen[""] = set(catalog.memberships.values_list("front_normalized", flat=True))
+    cards: list[_Card] = []
+    for row in parsed.rows:
+        key = "" if catalog is not None else (row.deck or new_catalog_name or "Imported cards")
+        try:
+            fields = _row_clean(row, languages=languages, language=language, catalog=catalog)
+        except ValidationError as error:
+            result.rejected.append(Rejection(row.row, " ".join(error.messages)))
+            continue
+        words = seen.setdefault(key, set())
+        if fields.front_normalized in words:
+            result.skipped_duplicates += 1
+            continue
+        words.add(fields.front_normalized)
+        cards.append(_Card(key, fields))
+    result.rejected = parsed.rejected + result.rejected
+    if on_progress:
+        on_progress(READ_SHARE)
+    catalogs = {"": catalog} if catalog is not None else _catalogs_create(owner=owner, cards=cards)
+    result.catalogs = list(catalogs.values())
+    result.created = _cards_write(
+        owner=owner, cards=cards, catalogs=catalogs, on_progress=on_progress
+    )
+    return result
+
+
+def _row_clean(
+    row: ParsedRow,
+    *,
+    languages: dict[str, Language],
+    language: Language | None,
+    catalog: Catalog | None,
+) -> CardFields:
+    code = row.language.strip().lower().replace("_", "-")
+    if code and code not in languages:
+        raise ValidationError(f"Unknown language code “{row.language}”.")
+    row_language = languages[code] if code else language or (catalog.language if catalog else None)
+    return flashcard_fields_clean(
+        front=row.front, back=row.back, hint=row.hint, language=row_language, catalog=catalog
+    )
+
+
+def _catalogs_create(*, owner: User, cards: list[_Card]) -> dict[str, Catalog]:
+    """One new catalog per deck that receives cards; it takes their language if they share one."""
+    languages: dict[str, set[Language]] = {}
+    for card in cards:
+        languages.setdefault(card.catalog_key, set()).add(card.fields.language)
+    new = [
+        Catalog(
+            name=key[:CATALOG_NAME_MAX],
+            owner=owner,
+            language=next(iter(langs)) if len(langs) == 1 else None,
+        )
+        for key, langs in languages.items()
+    ]
+    Catalog.objects.bulk_create(new)
+    return dict(zip(languages, new, strict=True))
+
+
+def _batches(cards: list[_Card]) -> Iterator[list[_Card]]:
+    iterator = iter(cards)
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        yield batch
+
+
+def _cards_write(
+    *,
+    owner: User,
+    cards: list[_Card],
+    catalogs: dict[str, Catalog],
+    on_progress: Progress | None,
+) -> int:
+    written = 0
+    for batch in _batches(cards):
+        flashcards = Flashcard.objects.bulk_create(
+            Flashcard(
+                front=card.fields.front,
+                front_normalized=card.fields.front_normalized,
+                back=card.fields.back,
+                hint=card.fields.hint,
+                language_id=card.fields.language.pk,
+                owner_id=owner.pk,
+            )
+            for card in batch
+        )
+        CatalogFlashcard.objects.bulk_create(
+            CatalogFlashcard(
+                catalog_id=catalogs[card.catalog_key].pk,
+                flashcard_id=flashcard.pk,
+                front_normalized=flashcard.front_normalized,
+            )
+            for card, flashcard in zip(batch, flashcards, strict=True)
+        )
+        written += len(batch)
+        if on_progress:
+            on_progress(READ_SHARE + (100 - READ_SHARE - 1) * written // len(cards))
+    return written

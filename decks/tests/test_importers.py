@@ -1,0 +1,215 @@
+import io
+import sqlite3
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from decks.importers import ImportFileError, detect_format, parse_file
+from decks.importers.anki import parse_apkg
+from decks.importers.delimited import parse_delimited
+from decks.importers.html import html_to_text
+from decks.tests.anki_fixtures import ANKI_FIXTURES, APKG_FILES, manifest
+
+
+def csv_of(text: str, *, encoding: str = "utf-8") -> io.BytesIO:
+    return io.BytesIO(text.encode(encoding))
+
+
+def test_csv_with_header_reads_columns_by_name():
+    parsed = parse_delimited(
+        csv_of("language,back,front\nes,hello,hola\nfr,thanks,merci\n"), delimiter=","
+    )
+    assert [(r.row, r.front, r.back, r.language) for r in parsed.rows] == [
+        (2, "hola", "hello", "es"),
+        (3, "merci", "thanks", "fr"),
+    ]
+
+
+def test_csv_without_header_is_front_back_hint_language():
+    parsed = parse_delimited(csv_of('hola,hello,"greeting, informal",es\n'), delimiter=",")
+    (row,) = parsed.rows
+    assert (row.row, row.front, row.back, row.hint, row.language) == (
+        1,
+        "hola",
+        "hello",
+        "greeting, informal",
+        "es",
+    )
+
+
+def test_utf8_bom_is_not_part_of_the_first_header():
+    parsed = parse_delimited(csv_of("\ufefffront,back\ncafé,coffee\n"), delimiter=",")
+    assert [(r.front, r.back) for r in parsed.rows] == [("café", "coffee")]
+
+
+def test_tsv_keeps_commas_inside_cells():
+    parsed = parse_delimited(csv_of("front\tback\nhola, amigo\thi, friend\n"), delimiter="\t")
+    assert [(r.front, r.back) for r in parsed.rows] == [("hola, amigo", "hi, friend")]
+
+
+def test_semicolon_csv_from_a_spreadsheet_is_understood():
+    content = b"front;back;language\nla casa;the house, the home;es\n"
+    parsed = parse_file(io.BytesIO(content), file_format="csv")
+    assert [(r.front, r.back, r.language) for r in parsed.rows] == [
+        ("la casa", "the house, the home", "es")
+    ]
+
+
+def test_rows_with_extra_cells_are_rejected_and_blank_lines_ignored():
+    parsed = parse_delimited(csv_of("front,back\n\nuno,one\ndos,two,x,y,z\n"), delimiter=",")
+    assert [r.front for r in parsed.rows] == ["uno"]
+    assert [(r.row, r.reason) for r in parsed.rejected] == [(4, "5 columns where 2 were expected.")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"one column only\n", "Wrong columns"),
+        (b"a,b,c,d,e\n", "Wrong columns"),
+        (b"front,back,colour\nx,y,z\n", "Wrong columns"),
+        (b"front,hint\nx,y\n", "Wrong columns"),
+        ("hola,h\u00e9llo\n".encode("latin-1"), "not UTF-8"),
+        ("front,back\nhola,hello\n".encode("utf-16"), "not UTF-8"),
+        (b'front,back\n"unterminated,x\n', "not valid CSV"),
+    ],
+)
+def test_bad_delimited_files_raise_a_clear_error(content, message):
+    with pytest.raises(ImportFileError, match=message):
+        parse_delimited(io.BytesIO(content), delimiter=",")
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        ("words.csv", b"front,back", "csv"),
+        ("words.tsv", b"front\tback", "tsv"),
+        ("words.txt", b"hola\thello", "tsv"),
+        ("deck.apkg", b"PK\x03\x04", "apkg"),
+        ("renamed.csv", b"PK\x03\x04", "apkg"),
+    ],
+)
+def test_detect_format(name, head, expected):
+    assert detect_format(name=name, head=head) == expected
+
+
+def test_detect_format_refuses_other_kinds_of_file():
+    with pytest.raises(ImportFileError, match=r"\.xlsx"):
+        detect_format(name="words.xlsx", head=b"\x00")
+
+
+def test_html_is_reduced_to_safe_text():
+    assert html_to_text("to eat<br><div>Yo como&nbsp;pan.</div>") == "to eat\nYo como pan."
+    assert html_to_text("<b>comer</b> <script>alert(1)</script>", single_line=True) == "comer"
+    assert html_to_text('apple<br><img src="pic.png">[sound:a.mp3]') == "apple"
+    assert html_to_text("a &lt;b&gt; &amp; c") == "a <b> & c"
+
+
+@pytest.mark.parametrize("file", APKG_FILES)
+def test_apkg_layouts_give_the_manifest_notes(file):
+    entry = manifest()[file]
+    with (ANKI_FIXTURES / file).open("rb") as apkg:
+        parsed = parse_apkg(apkg)
+    cloze = len(entry["cloze_notes"])
+    assert len(parsed.rows) == entry["notes_total"] - cloze
+    assert len(parsed.rejected) == cloze
+    assert all("cloze" in rejection.reason for rejection in parsed.rejected)
+    notes_per_deck = Counter(row.deck for row in parsed.rows)
+    for note in entry["cloze_notes"]:
+        notes_per_deck[note["deck"]] += 1
+    assert {deck: n for deck, n in entry["notes_per_deck"].items() if n} == dict(notes_per_deck)
+    assert sorted(parsed.decks) == ["Spanish", "Spanish::Food", "Spanish::Verbs"]
+
+
+@pytest.mark.parametrize("file", APKG_FILES)
+def test_apkg_fields_become_plain_text(file):
+    with (ANKI_FIXTURES / file).open("rb") as apkg:
+        rows = {row.front: row for row in parse_apkg(apkg).rows}
+    assert rows["comer"].back == "to eat\nYo como pan todos los días."
+    assert rows["la manzana"].back == "apple"  # the picture is dropped
+    assert rows["la fresa"].back == "strawberry 🍓"
+    assert "الزيتونة" in rows["la aceituna"].back
+    assert rows["el huevo"].back == "egg"  # reversed note: one card
+
+
+def test_modern_packages_never_read_the_placeholder_collection():
+    for file in ("anki21.apkg", "anki21b.apkg"):
+        with (ANKI_FIXTURES / file).open("rb") as apkg:
+            fronts = [row.front for row in parse_apkg(apkg).rows]
+        assert not any("Please update" in front for front in fronts)
+
+
+def test_media_is_reported_in_the_notes():
+    with (ANKI_FIXTURES / "anki21b.apkg").open("rb") as apkg:
+        parsed = parse_apkg(apkg)
+    assert any("media files are not imported" in note for note in parsed.notes)
+
+
+def _zip(entries: dict[str, bytes]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    buffer.seek(0)
+    return buffer
+
+
+def _fixture_entries(file: str) -> dict[str, bytes]:
+    with zipfile.ZipFile(ANKI_FIXTURES / file) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_meta_chooses_the_collection_even_if_a_newer_name_is_present():
+    entries = _fixture_entries("anki21.apkg")
+    entries["collection.anki21b"] = b"not read: meta says version 2"
+    assert len(parse_apkg(_zip(entries)).rows) == 38
+
+
+def test_apkg_meta_of_an_unknown_version_is_refused():
+    entries = _fixture_entries("anki21b.apkg")
+    entries["meta"] = b"\x08\x09"
+    with pytest.raises(ImportFileError, match="newer Anki"):
+        parse_apkg(_zip(entries))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (io.BytesIO(b"front,back\nnot,a zip\n"), "not an Anki package"),
+        (_zip({"media": b"{}", "notes.txt": b"hello"}), "no Anki collection"),
+        (_zip({"collection.anki2": b"SQLite format 3\x00" + b"\x07" * 2000}), "damaged"),
+        (_zip({"collection.anki2": b"garbage" * 100}), "damaged"),
+        (_zip({"meta": b"\x08\x03", "collection.anki21b": b"not zstd"}), "damaged"),
+    ],
+)
+def test_bad_packages_raise_a_clear_error(content, message):
+    with pytest.raises(ImportFileError, match=message):
+        parse_apkg(content)
+
+
+def test_a_sqlite_file_that_is_not_anki_is_refused(tmp_path: Path):
+    database = tmp_path / "other.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE things (id integer)")
+    with pytest.raises(ImportFileError, match="not an Anki database"):
+        parse_apkg(_zip({"collection.anki2": database.read_bytes()}))
+
+
+def test_a_zstd_bomb_is_stopped_at_the_limit():
+    bomb = zstandard.ZstdCompressor().compress(b"\x00" * 5_000_000)
+    with pytest.raises(ImportFileError, match="too large"):
+        parse_apkg(
+            _zip({"meta": b"\x08\x03", "collection.anki21b": bomb}), max_collection_bytes=1_000_000
+        )
+
+
+def test_parse_file_reports_progress():
+    shares: list[float] = []
+    content = "".join(f"word {n},meaning {n}\n" for n in range(12_000))
+    parse_file(csv_of(content), file_format="csv", on_progress=shares.append)
+    assert shares
+    assert shares == sorted(shares)
+    assert 0 < shares[-1] <= 1

@@ -1,0 +1,333 @@
+import io
+import zipfile
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.test import override_settings
+
+from decks.importers import ParsedFile, ParsedRow
+from decks.models import Catalog, CatalogFlashcard, Flashcard, ImportJob, Language, Role
+from decks.services.exports import catalog_export_apkg, catalog_export_csv
+from decks.services.imports import (
+    flashcards_import,
+    import_job_create,
+    import_job_progress,
+    import_job_progress_publish,
+    import_job_run,
+)
+from decks.services.languages import languages_seed
+from decks.tests.anki_fixtures import ANKI_FIXTURES, APKG_FILES, expected_counts
+from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def languages(db):
+    languages_seed()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def run_import(user, name, content, *, catalog=None, language="", capture=None) -> ImportJob:
+    with capture(execute=True):
+        job = import_job_create(
+            owner=user, file=upload(name, content), catalog=catalog, language_code=language
+        )
+    job.refresh_from_db()
+    return job
+
+
+@pytest.fixture
+def do_import(learner, languages, django_capture_on_commit_callbacks):
+    def do(name, content, **kwargs):
+        kwargs.setdefault("capture", django_capture_on_commit_callbacks)
+        return run_import(kwargs.pop("user", learner), name, content, **kwargs)
+
+    return do
+
+
+def test_csv_import_creates_a_catalog_named_after_the_file(do_import, learner):
+    job = do_import(
+        "spanish words.csv", "front,back,hint,language\nhola,hello,,es\nsí,yes,,es\n".encode()
+    )
+    assert (job.status, job.progress, job.created_count, job.rejected) == ("done", 100, 2, [])
+    catalog = job.catalogs.get()
+    assert (catalog.name, catalog.owner, catalog.language.code) == ("spanish words", learner, "es")
+    assert sorted(catalog.flashcards.values_list("front", flat=True)) == ["hola", "sí"]
+    assert set(Flashcard.objects.values_list("owner", flat=True)) == {learner.pk}
+    assert not job.file
+
+
+def test_tsv_import_uses_the_language_parameter_for_rows_without_one(do_import):
+    job = do_import("words.tsv", b"gato\tcat\nchat\tcat\t\tfr\n", language="es")
+    assert job.created_count == 2
+    assert dict(Flashcard.objects.values_list("front", "language__code")) == {
+        "gato": "es",
+        "chat": "fr",
+    }
+    assert job.catalogs.get().language is None  # mixed languages
+
+
+def test_rejected_rows_are_listed_with_their_reasons(do_import):
+    content = (
+        "front,back,language\n"
+        "hola,hello,es\n"
+        ",empty front,es\n"
+        "adiós,,es\n"
+        "uno,one,xx\n"
+        "dos,two,\n"
+        f"{'a' * 501},too long,es\n"
+    )
+    job = do_import("words.csv", content.encode())
+    assert job.created_count == 1
+    assert [item["row"] for item in job.rejected] == [3, 4, 5, 6, 7]
+    reasons = [item["reason"] for item in job.rejected]
+    assert "front is empty" in reasons[0]
+    assert "back is empty" in reasons[1]
+    assert "Unknown language code “xx”" in reasons[2]
+    assert "no language" in reasons[3]
+    assert "at most 500" in reasons[4]
+    assert job.rejected_count == 5
+
+
+def test_duplicates_in_the_file_and_in_the_catalog_are_skipped(do_import, learner):
+    catalog = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
+    CatalogFlashcardFactory(
+        catalog=catalog, flashcard__front="Hola", flashcard__language=catalog.language
+    )
+    content = "hola,hello\nHOLA ,hi\ngato,cat\n  gato,cat again\nperro,dog\n"
+    job = do_import("more.csv", content.encode(), catalog=catalog)
+    assert (job.created_count, job.skipped_duplicates) == (2, 3)
+    assert list(job.catalogs.all()) == [catalog]
+    assert catalog.memberships.count() == 3
+    assert Catalog.objects.count() == 1
+
+
+def test_importing_into_a_catalog_with_a_language_rejects_other_languages(do_import, learner):
+    catalog = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
+    job = do_import("w.csv", b"uno,one,,es\nun,one,,fr\ndos,two\n", catalog=catalog)
+    assert job.created_count == 2
+    assert [item["row"] for item in job.rejected] == [2]
+    assert "every card of catalog" in job.rejected[0]["reason"]
+
+
+@pytest.mark.parametrize("file", APKG_FILES)
+def test_apkg_import_matches_the_manifest(do_import, learner, file):
+    expected = expected_counts(file)
+    job = do_import(file, (ANKI_FIXTURES / file).read_bytes(), language="es")
+    assert job.status == "done"
+    assert job.created_count == expected["created"]
+    assert job.skipped_duplicates == expected["skipped_duplicates"]
+    assert len(job.rejected) == expected["rejected"]
+    per_catalog = {c.name: c.memberships.count() for c in job.catalogs.all()}
+    assert per_catalog == expected["cards_per_catalog"]
+    assert "Default" not in per_catalog
+    assert set(job.catalogs.values_list("language__code", "owner")) == {("es", learner.pk)}
+    assert "media files are not imported" in job.detail
+    comer = Flashcard.objects.get(front="comer")
+    assert comer.back == "to eat\nYo como pan todos los días."
+    assert Flashcard.objects.get(front="tomar").back == "to take"  # the first one wins
+
+
+def test_apkg_into_an_existing_catalog_puts_every_deck_there(do_import, learner):
+    catalog = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
+    job = do_import("anki21b.apkg", (ANKI_FIXTURES / "anki21b.apkg").read_bytes(), catalog=catalog)
+    assert list(job.catalogs.all()) == [catalog]
+    assert catalog.memberships.count() == expected_counts("anki21b.apkg")["created"]
+    assert Catalog.objects.count() == 1
+
+
+def test_apkg_needs_a_language_at_submission(learner, languages):
+    with pytest.raises(ValidationError, match="language"):
+        import_job_create(
+            owner=learner, file=upload("a.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes())
+        )
+    assert not ImportJob.objects.exists()
+
+
+def test_unknown_language_and_mismatch_are_refused_at_submission(learner, languages):
+    with pytest.raises(ValidationError, match="Unknown language"):
+        import_job_create(owner=learner, file=upload("a.csv", b"a,b\n"), language_code="klingon")
+    catalog = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
+    with pytest.raises(ValidationError, match="another language"):
+        import_job_create(
+            owner=learner, file=upload("a.csv", b"a,b\n"), catalog=catalog, language_code="fr"
+        )
+
+
+def test_only_editors_may_import_into_a_catalog(learner, languages):
+    others = CatalogFactory(visibility=Catalog.Visibility.PUBLIC)
+    with pytest.raises(PermissionDenied):
+        import_job_create(owner=learner, file=upload("a.csv", b"a,b,,es\n"), catalog=others)
+    others.shares.create(user=learner, role=Role.EDITOR)
+    job = import_job_create(owner=learner, file=upload("a.csv", b"a,b,,es\n"), catalog=others)
+    assert job.target_catalog == others
+
+
+@override_settings(IMPORT_MAX_BYTES=100)
+def test_files_over_the_size_limit_are_refused(learner):
+    with pytest.raises(ValidationError, match="larger than the import limit"):
+        import_job_create(owner=learner, file=upload("big.csv", b"a,b\n" * 30))
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "detail"),
+    [
+        ("words.csv", "hola,hello\n".encode("utf-16"), "not UTF-8"),
+        ("words.csv", b"front,back,colour\na,b,c\n", "Wrong columns"),
+        ("deck.apkg", b"this is not a zip", "not an Anki package"),
+        ("deck.apkg", b"PK\x03\x04 broken zip", "not an Anki package"),
+        ("deck.apkg", zip_of({"media": b"{}"}), "no Anki collection"),
+        (
+            "deck.apkg",
+            zip_of({"collection.anki2": b"SQLite format 3\x00" + b"\xff" * 4096}),
+            "damaged",
+        ),
+        (
+            "deck.apkg",
+            zip_of({"meta": b"\x08\x03", "collection.anki21b": b"\x28\xb5\x2f\xfd broken"}),
+            "damaged",
+        ),
+    ],
+)
+def test_bad_files_fail_the_job_and_write_nothing(do_import, name, content, detail):
+    job = do_import(name, content, language="es")
+    assert job.status == "failed"
+    assert detail in job.detail
+    assert "Nothing was imported" in job.detail
+    assert not Flashcard.objects.exists()
+    assert not Catalog.objects.exists()
+    assert not job.file
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(learner, languages):
+    """Someone adds a word to the catalog while the import writes its second batch: the
+    unique constraint stops the import, and its first batch is rolled back too."""
+    catalog = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
+    rows = [ParsedRow(n, f"palabra {n}", "x") for n in range(1, 2500)]
+    existing = CatalogFlashcard.objects.none()
+
+    def add_a_word_meanwhile(percent: int) -> None:
+        nonlocal existing
+        if percent > 50 and not existing.exists():  # after the first batch
+            CatalogFlashcardFactory(catalog=catalog, flashcard__front="palabra 2000")
+            existing = CatalogFlashcard.objects.filter(front_normalized="palabra 2000")
+
+    with pytest.raises(IntegrityError):
+        flashcards_import(
+            owner=learner,
+            parsed=ParsedFile(rows=rows),
+            catalog=catalog,
+            on_progress=add_a_word_meanwhile,
+        )
+    assert not Flashcard.objects.exists()
+    assert not catalog.memberships.exists()
+
+
+def test_large_imports_do_not_query_per_row(learner, languages, django_assert_max_num_queries):
+    rows = [ParsedRow(n, f"palabra {n}", f"word {n}", language="es") for n in range(1, 3001)]
+    with django_assert_max_num_queries(20):
+        result = flashcards_import(
+            owner=learner, parsed=ParsedFile(rows=rows), new_catalog_name="Big"
+        )
+    assert result.created == 3000
+
+
+def test_a_job_runs_only_once(do_import):
+    job = do_import("w.csv", b"a,b,,es\n")
+    assert import_job_run(job_id=job.pk).created_count == 1
+    assert Flashcard.objects.count() == 1
+
+
+def test_progress_of_a_pending_job_is_its_own(learner):
+    job = ImportJob.objects.create(owner=learner, file_name="x.csv", file_format="csv", progress=30)
+    assert import_job_progress(job) == 30
+
+
+def test_csv_export_round_trips(do_import, learner):
+    content = 'front,back,hint,language\nhola,hello,greeting,es\n"a, b","two\nlines",,fr\n'
+    job = do_import("orig.csv", content.encode())
+    catalog = job.catalogs.get()
+    exported = catalog_export_csv(catalog=catalog)
+    assert exported.startswith(b"front,back,hint,language\n")
+    Flashcard.objects.all().delete()
+    Catalog.objects.all().delete()
+    again = do_import("orig.csv", exported)
+    cards = set(Flashcard.objects.values_list("front", "back", "hint", "language__code"))
+    assert again.created_count == 2
+    assert cards == {("hola", "hello", "greeting", "es"), ("a, b", "two\nlines", "", "fr")}
+
+
+def test_apkg_export_round_trips(do_import, learner):
+    content = 'front,back,hint\nhola,hello,greeting\n<b>x</b> & y,"two\nlines",\n'
+    job = do_import("orig.csv", content.encode(), language="es")
+    catalog = job.catalogs.get()
+    catalog.name = "Spanish::Basics"
+    catalog.save()
+    before = set(Flashcard.objects.values_list("front", "back", "hint", "language__code"))
+    exported = catalog_export_apkg(catalog=catalog)
+    Flashcard.objects.all().delete()
+    Catalog.objects.all().delete()
+    again = do_import("spanish.apkg", exported, language="es")
+    assert again.created_count == 2
+    assert again.catalogs.get().name == "Spanish::Basics"
+    assert set(Flashcard.objects.values_list("front", "back", "hint", "language__code")) == before
+
+
+def test_language_codes_are_found_case_insensitively(do_import):
+    job = do_import("w.csv", b"ol\xc3\xa1,hello,,pt_BR\n")
+    assert job.created_count == 1
+
+
+def test_memberships_copy_the_normalised_front(do_import):
+    do_import("w.csv", "  Ｃafé  Noir ,coffee,,fr\n".encode())
+    membership = CatalogFlashcard.objects.get()
+    assert membership.front_normalized == "café noir"
+    assert membership.flashcard.front == "Ｃafé  Noir"
+
+
+def test_a_missing_stored_file_fails_the_job_clearly(learner, languages):
+    job = import_job_create(owner=learner, file=upload("w.csv", b"a,b,,es\n"))
+    job.file.storage.delete(job.file.name)
+    job = import_job_run(job_id=job.pk)
+    assert job.status == "failed"
+    assert "could not be found" in job.detail
+    assert not Flashcard.objects.exists()
+
+
+def test_progress_of_a_running_job_includes_its_transaction(learner):
+    job = ImportJob.objects.create(
+        owner=learner, file_name="x.csv", file_format="csv", status="running", progress=50
+    )
+    import_job_progress_publish(job.pk, 75)
+    assert import_job_progress(job) == 75
+    job.status = ImportJob.Status.DONE
+    job.progress = 100
+    assert import_job_progress(job) == 100
+    cache.clear()
+
+
+def test_losing_edit_rights_before_the_job_runs_fails_it(learner, languages):
+    catalog = CatalogFactory()
+    share = catalog.shares.create(user=learner, role=Role.EDITOR)
+    job = import_job_create(owner=learner, file=upload("w.csv", b"a,b,,es\n"), catalog=catalog)
+    share.delete()
+    job = import_job_run(job_id=job.pk)
+    assert job.status == "failed"
+    assert "no longer add cards" in job.detail
+    assert not catalog.memberships.exists()

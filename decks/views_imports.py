@@ -1,0 +1,77 @@
+"""Web pages for importing a file and watching its import, and for exporting a catalog."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from accounts.models import User
+from decks.import_forms import ImportForm
+from decks.selectors import catalogs_visible_to, import_jobs_of
+from decks.services.exports import (
+    EXPORT_FORMATS,
+    catalog_export_apkg,
+    catalog_export_csv,
+    export_file_name,
+)
+from decks.services.imports import import_job_create, import_job_progress
+from decks.uploads import upload_too_large
+
+RECENT_JOBS = 5
+
+
+class SignedInRequest(HttpRequest):
+    """What a login_required view receives, with django-htmx's details."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new(request: SignedInRequest) -> HttpResponse:
+    posted = request.method == "POST"
+    files = request.FILES  # parse the upload first: that is when an over-size file shows
+    too_large = posted and upload_too_large(request)
+    form = ImportForm(
+        request.POST if posted else None,
+        files if posted else None,
+        user=request.user,
+        too_large=too_large,
+        initial={"catalog": request.GET.get("catalog")},  # "Import into this catalog" links
+    )
+    if form.is_valid():
+        try:
+            job = import_job_create(owner=request.user, **form.import_arguments())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("imports:detail", pk=job.pk)
+    status = 413 if too_large else 400 if form.errors else 200
+    recent = import_jobs_of(request.user)[:RECENT_JOBS]
+    return render(request, "decks/import.html", {"form": form, "recent": recent}, status=status)
+
+
+@login_required
+@require_GET
+def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(import_jobs_of(request.user), pk=pk)
+    template = "decks/import_detail.html#status" if request.htmx else "decks/import_detail.html"
+    return render(request, template, {"job": job, "progress": import_job_progress(job)})
+
+
+@login_required
+@require_GET
+def catalog_export(request: SignedInRequest, pk: int) -> HttpResponse:
+    catalog = get_object_or_404(catalogs_visible_to(request.user), pk=pk)
+    file_format = request.GET.get("format", "")
+    if file_format not in EXPORT_FORMATS:
+        return HttpResponseBadRequest("Choose an export format: csv or apkg.")
+    content = (catalog_export_csv if file_format == "csv" else catalog_export_apkg)(catalog=catalog)
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export_file_name(catalog, file_format)}"'
+    )
+    return response
