@@ -9,6 +9,7 @@ from accounts.api.serializers import PASSWORD_MAX_LENGTH
 from accounts.http import client_ip
 from accounts.models import UserSettings
 from accounts.services import password_reset_request
+from waitlist.services import INVALID_INVITE, INVITE_TOKEN_MAX_LENGTH
 
 
 def add_service_errors(form: BaseForm, error: ValidationError) -> None:
@@ -30,7 +31,12 @@ class LoginForm(AuthenticationForm):
 
 
 class RegisterForm(forms.Form):
-    invite_token = forms.CharField(max_length=128, required=False, widget=forms.HiddenInput)
+    invite_token = forms.CharField(
+        max_length=INVITE_TOKEN_MAX_LENGTH,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": INVALID_INVITE},
+    )
     username = forms.CharField(
         max_length=150,
         help_text="Letters, digits and @ . + - _ only.",
@@ -50,6 +56,11 @@ class RegisterForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Nobody can see or fix the hidden invite token: its errors speak for the whole form
+        # (otherwise Django prefixes them with "(Hidden field invite_token)").
+        super().add_error(None if field == "invite_token" else field, error)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

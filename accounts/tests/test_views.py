@@ -128,6 +128,23 @@ def test_bad_registrations_are_form_errors(client, invite, overrides, message):
     assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.APPROVED
 
 
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("made-up", "This invite link is not valid"),
+        ("t" * 500, "This invite link is not valid"),
+        ("", "Registration is by invitation"),
+    ],
+)
+def test_a_bad_invite_token_is_an_error_about_the_form_not_a_hidden_field(client, token, message):
+    response = client.post(REGISTER, register_form(invite_token=token))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(rf'<ul class="errorlist nonfield"><li>{message}', html)
+    assert "Hidden field" not in html
+
+
 def test_registering_twice_with_one_invite_fails_the_second_time(client, invite):
     token = invite.split("token=")[1]
     client.post(REGISTER, register_form(invite_token=token))

@@ -1,0 +1,123 @@
+"""Account pages as a person meets them: lockout, no JavaScript, a phone screen."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from e2e.conftest import PHONE
+from waitlist.models import WaitlistEntry
+from waitlist.services import JOINED_MESSAGE, waitlist_invite_issue
+from waitlist.tests.factories import WaitlistEntryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def try_to_log_in(page: Page, login: str, password: str) -> None:
+    page.get_by_label("Username or email").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_five_wrong_passwords_lock_the_account_with_a_clear_message(
+    live_server, page: Page, console_errors, screenshot
+):
+    UserFactory(username="grace", email="grace@example.com")
+    page.goto(live_server.url + "/login/")
+
+    for attempt in range(4):
+        try_to_log_in(page, "grace", f"wrong-{attempt}")
+        expect(page.get_by_text("do not match an account")).to_be_visible()
+    try_to_log_in(page, "grace@example.com", "wrong-4")
+
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("heading", name="Too many failed attempts")).to_be_visible()
+    expect(alert).to_contain_text("this account is locked for 15 minutes")
+    screenshot(page, "locked-out")
+
+    page.get_by_role("link", name="Back to the login page").click()
+    try_to_log_in(page, "Grace", DEFAULT_PASSWORD)
+    expect(page.get_by_role("heading", name="Too many failed attempts")).to_be_visible()
+    expect(page.get_by_role("link", name="Reset it by email")).to_be_visible()
+    # The locked-out page is answered with 429, which the browser logs; nothing else may be.
+    assert [error for error in console_errors if "status of 429" not in error] == []
+
+
+def test_joining_the_waitlist_works_without_javascript(
+    live_server, open_page, console_errors, screenshot
+):
+    page = open_page(java_script_enabled=False)
+    page.goto(live_server.url + "/")
+
+    page.get_by_label("Email").fill("nojs@example.com")
+    page.get_by_role("button", name="Join the waitlist").click()
+
+    expect(page.get_by_role("status")).to_have_text(JOINED_MESSAGE)
+    assert page.url == live_server.url + "/"
+    assert WaitlistEntry.objects.get().email == "nojs@example.com"
+    screenshot(page, "landing-joined-no-js")
+    assert console_errors == []
+
+
+def invite_path() -> str:
+    entry = WaitlistEntryFactory(status=WaitlistEntry.Status.APPROVED)
+    issued = waitlist_invite_issue(entry_id=entry.pk)
+    assert issued is not None
+    return f"/register/?token={issued[1]}"
+
+
+# The fullest nav there is: staff see "Admin" too, and usernames may be long.
+LONG_USERNAME = "margaret.heafield.hamilton.apollo"
+
+
+def sign_in_as_staff(page: Page, url: str) -> None:
+    UserFactory(username=LONG_USERNAME, is_admin=True)
+    page.goto(url + "/login/")
+    try_to_log_in(page, LONG_USERNAME, DEFAULT_PASSWORD)
+    expect(page.get_by_role("heading", name=f"Welcome back, {LONG_USERNAME}")).to_be_visible()
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    nav = page.get_by_role("navigation", name="Main")
+    controls = nav.locator("a, button")
+    assert controls.count() > 1
+    for control in controls.all():
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        assert box is not None
+        # Inside the screen and big enough to tap (WCAG 2.2 target size, 24 px).
+        assert box["x"] >= 0, control
+        assert box["x"] + box["width"] <= PHONE["width"], control
+        assert box["height"] >= 24, control
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "signed_in"),
+    [
+        ("landing", "/", False),
+        ("login", "/login/", False),
+        ("register", None, False),
+        ("settings", "/settings/", True),
+        ("profile", "/account/", True),
+        ("home-signed-in", "/", True),
+    ],
+)
+def test_pages_fit_a_phone_screen_and_the_nav_works(
+    live_server, open_page, console_errors, screenshot, name, path, signed_in
+):
+    page = open_page(viewport=PHONE)
+    if signed_in:
+        sign_in_as_staff(page, live_server.url)
+    page.goto(live_server.url + (path or invite_path()))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    assert_fits_the_screen(page)
+    screenshot(page, f"{name}-phone")
+    nav = page.get_by_role("navigation", name="Main")
+    if signed_in:
+        nav.get_by_role("link", name="Settings").click()
+        expect(page.get_by_role("heading", name="Learning settings")).to_be_visible()
+    else:
+        nav.get_by_role("link", name="Log in").click()
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert console_errors == []
