@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -49,6 +50,8 @@ class RegisterForm(forms.Form):
         max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # The rules up front, as on the password change page, not only after a refusal.
+        help_text=password_validation.password_validators_help_text_html(),
     )
     password_confirm = forms.CharField(
         label="Password again",

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from quizzes.services import quiz_types_seed
 from waitlist.models import WaitlistEntry
 from waitlist.services import JOINED_MESSAGE
 from waitlist.tests.helpers import invite_link
@@ -103,6 +104,9 @@ def edit_learning_settings(page: Page, shot: Shot) -> None:
     page.get_by_label("Daily new limit").fill("30")
     page.get_by_label("Time zone").fill("Europe/Paris")
     page.get_by_label("Theme").select_option(label="Dark")
+    quiz_types = page.get_by_role("group", name="Preferred quiz types")
+    quiz_types.get_by_label("Flip card").check()
+    quiz_types.get_by_label("Typed answer", exact=True).check()
     page.get_by_role("button", name="Save settings").click()
 
     expect(page.get_by_role("status")).to_contain_text("Your learning settings are saved.")
@@ -115,6 +119,7 @@ def edit_learning_settings(page: Page, shot: Shot) -> None:
         30,
         "Europe/Paris",
     )
+    assert {quiz_type.code for quiz_type in saved.preferred_quiz_types.all()} == {"flip", "typed"}
 
 
 def change_password(page: Page, shot: Shot) -> None:
@@ -153,6 +158,7 @@ def log_out_and_in_again_with_the_email(page: Page, shot: Shot) -> None:
 def test_a_visitor_joins_is_invited_registers_and_manages_the_account(
     live_server, page: Page, open_page, mailoutbox, console_errors, screenshot
 ):
+    quiz_types_seed()  # as `init_db` does on a new installation
     join_the_waitlist_in_place(page, live_server.url, screenshot)
     staff_approves_and_invites(open_page(), live_server.url, screenshot)
     assert [message.to for message in mailoutbox] == [[EMAIL]]

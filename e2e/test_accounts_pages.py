@@ -1,5 +1,7 @@
 """Account pages as a person meets them: lockout, no JavaScript, a phone screen."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -120,4 +122,32 @@ def test_pages_fit_a_phone_screen_and_the_nav_works(
     else:
         nav.get_by_role("link", name="Log in").click()
         expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert console_errors == []
+
+
+def test_keyboard_users_can_skip_the_nav_and_tab_through_a_form_in_order(
+    live_server, page: Page, console_errors, screenshot
+):
+    page.goto(live_server.url + invite_path())
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["width"] > 20, "the focused skip link must show, not stay a 1-pixel dot"
+    assert box["height"] > 10
+    screenshot(page, "skip-link-focused")
+
+    page.keyboard.press("Enter")
+    for field in [
+        page.get_by_label("Username"),
+        page.get_by_label("Email"),
+        page.get_by_label(re.compile(r"^Password:?$")),
+        page.get_by_label("Password again"),
+        page.get_by_role("button", name="Create account"),
+        page.get_by_role("main").get_by_role("link", name="Log in"),
+    ]:
+        page.keyboard.press("Tab")
+        expect(field).to_be_focused()
     assert console_errors == []

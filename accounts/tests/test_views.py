@@ -90,6 +90,15 @@ def test_nav_offers_log_in_to_strangers(client):
     assert "Log out" not in html
 
 
+def test_the_nav_marks_the_page_you_are_on(client, learner):
+    client.force_login(learner)
+
+    html = client.get(reverse("settings")).content.decode()
+
+    assert f'<a href="{reverse("settings")}" aria-current="page">Settings</a>' in html
+    assert html.count('aria-current="page"') == 1
+
+
 def test_the_register_page_explains_a_bad_invite(client):
     response = client.get(REGISTER, {"token": "made-up"})
 
@@ -103,6 +112,13 @@ def test_the_register_page_prefills_the_invited_email(client, invite):
 
     assert 'value="ada@example.com"' in html
     assert "Welcome, Ada!" in html
+
+
+def test_the_register_page_states_the_password_rules_before_a_refusal(client, invite):
+    html = client.get(invite.removeprefix("http://127.0.0.1:8000")).content.decode()
+
+    assert "Your password must contain at least 8 characters." in html
+    assert 'aria-describedby="id_password_helptext"' in html
 
 
 @pytest.mark.parametrize(
