@@ -19,6 +19,22 @@ def add_service_errors(form: BaseForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
+class FocusFirstErrorMixin(BaseForm):
+    """After a refusal the cursor lands in the first field to fix.
+
+    htmx focuses an `autofocus` element in the content it swaps in, and browsers do on a
+    full page load, so this works with and without JavaScript.
+    """
+
+    def get_context(self) -> dict[str, Any]:
+        if self.is_bound:
+            for name, field in self.fields.items():
+                if name in self.errors and not field.widget.is_hidden:
+                    field.widget.attrs["autofocus"] = True
+                    break
+        return super().get_context()
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="Username or email",
@@ -31,7 +47,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(FocusFirstErrorMixin, forms.Form):
     invite_token = forms.CharField(
         max_length=INVITE_TOKEN_MAX_LENGTH,
         required=False,
@@ -72,12 +88,12 @@ class RegisterForm(forms.Form):
         return cleaned
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(FocusFirstErrorMixin, forms.Form):
     username = forms.CharField(max_length=150)
     email = forms.EmailField(max_length=254)
 
 
-class LearningSettingsForm(forms.ModelForm):
+class LearningSettingsForm(FocusFirstErrorMixin, forms.ModelForm):
     class Meta:
         model = UserSettings
         fields = [

@@ -40,6 +40,7 @@ def join_the_waitlist_in_place(page: Page, url: str, shot: Shot) -> None:
     page.get_by_role("button", name="Join the waitlist").click()
     expect(form_region.get_by_text("Enter a valid email address.")).to_be_visible()
     expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Email")).to_be_focused()
     shot(page, "landing-error")
 
     page.get_by_label("Email").fill(EMAIL)
@@ -85,6 +86,7 @@ def register_from_the_invite(page: Page, url: str, link: str, shot: Shot) -> Non
     page.get_by_label("Password again").fill("password")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("This password is too common.")).to_be_visible()
+    expect(page.get_by_label(PASSWORD_LABEL)).to_be_focused()
     shot(page, "register-weak-password")
     assert not User.objects.filter(username="ada").exists()
 

@@ -161,6 +161,16 @@ def test_a_bad_invite_token_is_an_error_about_the_form_not_a_hidden_field(client
     assert "Hidden field" not in html
 
 
+def test_a_refused_registration_puts_the_cursor_in_the_first_field_to_fix(client, invite):
+    token = invite.split("token=")[1]
+    weak = {"password": "password", "password_confirm": "password"}
+
+    html = client.post(REGISTER, register_form(invite_token=token) | weak).content.decode()
+
+    assert re.search(r'<input type="password" name="password"[^>]* autofocus', html)
+    assert html.count("autofocus") == 1
+
+
 def test_registering_twice_with_one_invite_fails_the_second_time(client, invite):
     token = invite.split("token=")[1]
     client.post(REGISTER, register_form(invite_token=token))

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -50,6 +52,15 @@ def test_the_htmx_answer_lands_inside_a_live_region_that_stays_in_the_page(clien
     answer = client.post(HOME, {"email": "x"}, headers={"HX-Request": "true"}).content.decode()
     assert "aria-live" not in answer
     assert "Enter a valid email address." in answer
+
+
+def test_a_refused_join_puts_the_cursor_in_the_field_to_fix(client):
+    answer = client.post(
+        HOME, {"email": "not-an-email", "name": "Ada"}, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert re.search(r'<input type="email" name="email"[^>]* autofocus', answer)
+    assert answer.count("autofocus") == 1
 
 
 def test_the_page_answers_the_same_for_known_and_unknown_emails(client):
