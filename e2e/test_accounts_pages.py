@@ -151,3 +151,39 @@ def test_keyboard_users_can_skip_the_nav_and_tab_through_a_form_in_order(
         page.keyboard.press("Tab")
         expect(field).to_be_focused()
     assert console_errors == []
+
+
+def reset_link(message) -> str:
+    match = re.search(r"https?://\S+(/reset/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_a_locked_out_person_resets_the_password_by_mail_and_gets_back_in(
+    live_server, page: Page, mailoutbox, console_errors, screenshot
+):
+    UserFactory(username="grace", email="grace@example.com")
+    page.goto(live_server.url + "/login/")
+    for attempt in range(5):
+        try_to_log_in(page, "grace", f"wrong-{attempt}")
+    expect(page.get_by_role("heading", name="Too many failed attempts")).to_be_visible()
+
+    page.get_by_role("link", name="Reset it by email").click()
+    screenshot(page, "password-reset")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
+    assert [message.to for message in mailoutbox] == [["grace@example.com"]]
+
+    page.goto(live_server.url + reset_link(mailoutbox[0]))
+    expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    screenshot(page, "password-reset-confirm")
+    page.get_by_label(re.compile(r"^New password:?$")).fill("hopper-cobol-1959")
+    page.get_by_label("New password confirmation").fill("hopper-cobol-1959")
+    page.get_by_role("button", name="Set the new password").click()
+    expect(page.get_by_role("heading", name="Your password is reset")).to_be_visible()
+
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
+    try_to_log_in(page, "grace", "hopper-cobol-1959")
+    expect(page.get_by_role("heading", name="Welcome back, grace")).to_be_visible()
+    assert [error for error in console_errors if "status of 429" not in error] == []

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import AuditEvent, User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from quizzes.models import QuizType
@@ -306,6 +307,37 @@ def test_password_reset_by_mail(
         "password_reset_requested",
         "password_reset",
     }
+
+
+def test_a_reset_by_mail_lifts_the_lockout_the_lockout_page_sent_you_to_it_for(
+    client, learner, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "http://testserver"
+    for _ in range(5):
+        log_in(client, learner.username, "wrong")
+    locked = log_in(client, learner.username)
+    assert f'href="{reverse("password_reset")}"' in locked.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": learner.email})
+    path = re.search(r"http://testserver(/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert log_in(client, learner.email, NEW_PASSWORD).status_code == 302
+    assert signed_in_user_id(client) == str(learner.pk)
+
+
+def test_a_reset_lifts_only_that_accounts_lockout(client, learner):
+    other = UserFactory()
+    for login in [learner.username, other.username] * 5:
+        log_in(client, login, "wrong")
+
+    services.user_password_reset(user=learner, password=NEW_PASSWORD, ip=None)
+
+    assert log_in(client, learner.username, NEW_PASSWORD).status_code == 302
+    client.logout()
+    assert log_in(client, other.username).status_code == 429
 
 
 def test_password_reset_page_answers_the_same_for_unknown_emails(client, learner, mailoutbox):
