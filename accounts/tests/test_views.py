@@ -319,8 +319,9 @@ def test_a_reset_by_mail_lifts_the_lockout_the_lockout_page_sent_you_to_it_for(
     assert f'href="{reverse("password_reset")}"' in locked.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("password_reset"), {"email": learner.email})
-    path = re.search(r"http://testserver(/reset/\S+/)", mailoutbox[0].body).group(1)
-    form_url = client.get(path, follow=True).redirect_chain[-1][0]
+    link = re.search(r"http://testserver(/reset/\S+/)", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
 
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
