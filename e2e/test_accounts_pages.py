@@ -101,6 +101,8 @@ def assert_fits_the_screen(page: Page) -> None:
         ("register", None, False),
         ("settings", "/settings/", True),
         ("profile", "/account/", True),
+        ("password-change", "/password/change/", True),
+        ("password-reset", "/password/reset/", False),
         ("home-signed-in", "/", True),
     ],
 )
@@ -187,3 +189,17 @@ def test_a_locked_out_person_resets_the_password_by_mail_and_gets_back_in(
     try_to_log_in(page, "grace", "hopper-cobol-1959")
     expect(page.get_by_role("heading", name="Welcome back, grace")).to_be_visible()
     assert [error for error in console_errors if "status of 429" not in error] == []
+
+
+def test_a_page_behind_the_login_comes_back_after_logging_in(
+    live_server, page: Page, console_errors
+):
+    UserFactory(username="katherine")
+    page.goto(live_server.url + "/settings/")
+
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    try_to_log_in(page, "katherine", DEFAULT_PASSWORD)
+
+    expect(page.get_by_role("heading", name="Learning settings")).to_be_visible()
+    assert page.url == live_server.url + "/settings/"
+    assert console_errors == []
