@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from e2e.conftest import PHONE
+from quizzes.services import quiz_types_seed
 from waitlist.models import WaitlistEntry
 from waitlist.services import JOINED_MESSAGE, waitlist_invite_issue
 from waitlist.tests.factories import WaitlistEntryFactory
@@ -93,11 +94,19 @@ def assert_fits_the_screen(page: Page, name: str) -> None:
         assert box["height"] >= 24, (name, control)
 
 
+def assert_every_field_is_labelled(page: Page, name: str) -> None:
+    unlabelled = page.locator("input:not([type=hidden]), select, textarea").evaluate_all(
+        "fields => fields.filter(f => !f.labels.length && !f.ariaLabel).map(f => f.name)"
+    )
+    assert unlabelled == [], f"{name} has fields without a label: {unlabelled}"
+
+
 def check_on_a_phone(page: Page, url: str, pages: dict[str, str], shot) -> None:
     for name, path in pages.items():
         page.goto(url + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_fits_the_screen(page, name)
+        assert_every_field_is_labelled(page, name)
         shot(page, f"{name}-phone")
 
 
@@ -109,6 +118,7 @@ def test_a_strangers_pages_fit_a_phone_screen_and_the_nav_works(
         "landing": "/",
         "login": "/login/",
         "register": invite_path(),
+        "register-bad-invite": "/register/?token=expired-or-made-up",
         "password-reset": "/password/reset/",
     }
 
@@ -122,6 +132,7 @@ def test_a_strangers_pages_fit_a_phone_screen_and_the_nav_works(
 def test_a_signed_in_staff_members_pages_fit_a_phone_screen_and_the_nav_works(
     live_server, open_page, console_errors, screenshot
 ):
+    quiz_types_seed()  # the settings page lists them as checkboxes
     page = open_page(viewport=PHONE)
     sign_in_as_staff(page, live_server.url)
     pages = {
