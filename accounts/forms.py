@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
@@ -9,12 +10,29 @@ from accounts.api.serializers import PASSWORD_MAX_LENGTH
 from accounts.http import client_ip
 from accounts.models import UserSettings
 from accounts.services import password_reset_request
+from waitlist.services import INVALID_INVITE, INVITE_TOKEN_MAX_LENGTH
 
 
 def add_service_errors(form: BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form, each message under its own field."""
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
+
+
+class FocusFirstErrorMixin(BaseForm):
+    """After a refusal the cursor lands in the first field to fix.
+
+    htmx focuses an `autofocus` element in the content it swaps in, and browsers do on a
+    full page load, so this works with and without JavaScript.
+    """
+
+    def get_context(self) -> dict[str, Any]:
+        if self.is_bound:
+            for name, field in self.fields.items():
+                if name in self.errors and not field.widget.is_hidden:
+                    field.widget.attrs["autofocus"] = True
+                    break
+        return super().get_context()
 
 
 class LoginForm(AuthenticationForm):
@@ -29,8 +47,13 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class RegisterForm(forms.Form):
-    invite_token = forms.CharField(max_length=128, required=False, widget=forms.HiddenInput)
+class RegisterForm(FocusFirstErrorMixin, forms.Form):
+    invite_token = forms.CharField(
+        max_length=INVITE_TOKEN_MAX_LENGTH,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": INVALID_INVITE},
+    )
     username = forms.CharField(
         max_length=150,
         help_text="Letters, digits and @ . + - _ only.",
@@ -43,6 +66,8 @@ class RegisterForm(forms.Form):
         max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # The rules up front, as on the password change page, not only after a refusal.
+        help_text=password_validation.password_validators_help_text_html(),
     )
     password_confirm = forms.CharField(
         label="Password again",
@@ -51,6 +76,11 @@ class RegisterForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Nobody can see or fix the hidden invite token: its errors speak for the whole form
+        # (otherwise Django prefixes them with "(Hidden field invite_token)").
+        super().add_error(None if field == "invite_token" else field, error)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_confirm"):
@@ -58,12 +88,12 @@ class RegisterForm(forms.Form):
         return cleaned
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(FocusFirstErrorMixin, forms.Form):
     username = forms.CharField(max_length=150)
     email = forms.EmailField(max_length=254)
 
 
-class LearningSettingsForm(forms.ModelForm):
+class LearningSettingsForm(FocusFirstErrorMixin, forms.ModelForm):
     class Meta:
         model = UserSettings
         fields = [

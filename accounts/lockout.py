@@ -6,7 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.models import User
 from accounts.selectors import user_by_login
+
+
+def account_lockout_key(user: User) -> str:
+    """The name django-axes counts an existing account's failures under."""
+    return user.username.lower()
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -20,7 +26,7 @@ def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -
         raw = getattr(request, "data", request.POST).get("username", "")
     login = str(raw).strip()[:254]
     user = user_by_login(login)
-    return (user.username if user else login).lower()
+    return account_lockout_key(user) if user else login.lower()
 
 
 def lockout_response(

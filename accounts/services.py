@@ -1,6 +1,7 @@
 from functools import partial
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
@@ -10,6 +11,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.lockout import account_lockout_key
 from accounts.models import AuditEvent, User, UserSettings
 from accounts.selectors import users_with_email
 
@@ -174,6 +176,20 @@ def user_password_set(
 
 
 @transaction.atomic
+def user_password_reset(*, user: User, password: str, ip: str | None) -> User:
+    """Set the password from a reset link, and lift any lockout of the account.
+
+    The link proves the person holds the account's mailbox, and the lockout page sends
+    them to the reset for exactly this: they can log in at once, not after the cool-off.
+    """
+    user = user_password_set(
+        user=user, password=password, action=AuditEvent.Action.PASSWORD_RESET, ip=ip
+    )
+    axes_reset(username=account_lockout_key(user))
+    return user
+
+
+@transaction.atomic
 def user_password_change(
     *, user: User, old_password: str, new_password: str, ip: str | None
 ) -> User:
@@ -219,9 +235,7 @@ def password_reset_confirm(*, uidb64: str, token: str, new_password: str, ip: st
     user = password_reset_user(uidb64=uidb64, token=token)
     if user is None:
         raise ValidationError({"token": INVALID_RESET_LINK}, code="invalid_reset_link")
-    return user_password_set(
-        user=user, password=new_password, action=AuditEvent.Action.PASSWORD_RESET, ip=ip
-    )
+    return user_password_reset(user=user, password=new_password, ip=ip)
 
 
 @transaction.atomic

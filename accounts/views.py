@@ -13,7 +13,7 @@ from django.urls import reverse_lazy
 from accounts import forms, services
 from accounts.forms import add_service_errors
 from accounts.http import THROTTLED_MESSAGE, client_ip, throttle_allows
-from accounts.models import AuditEvent, User
+from accounts.models import User
 from waitlist.selectors import waitlist_invite_entry
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -123,11 +123,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        services.user_password_set(
-            user=form.user,
-            password=form.cleaned_data["new_password1"],
-            action=AuditEvent.Action.PASSWORD_RESET,
-            ip=client_ip(self.request),
+        services.user_password_reset(
+            user=form.user, password=form.cleaned_data["new_password1"], ip=client_ip(self.request)
         )
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return redirect(self.get_success_url())

@@ -5,7 +5,8 @@ import logging
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, raw JSON)."""
+    # Temporary, so a browser never pins an old hashed file name.
+    return redirect(static("favicon.svg"))
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -1,9 +1,10 @@
 from django import forms
 
+from accounts.forms import FocusFirstErrorMixin
 from waitlist.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
-class JoinForm(forms.Form):
+class JoinForm(FocusFirstErrorMixin, forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

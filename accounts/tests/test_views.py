@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import AuditEvent, User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from quizzes.models import QuizType
@@ -90,6 +91,15 @@ def test_nav_offers_log_in_to_strangers(client):
     assert "Log out" not in html
 
 
+def test_the_nav_marks_the_page_you_are_on(client, learner):
+    client.force_login(learner)
+
+    html = client.get(reverse("settings")).content.decode()
+
+    assert f'<a href="{reverse("settings")}" aria-current="page">Settings</a>' in html
+    assert html.count('aria-current="page"') == 1
+
+
 def test_the_register_page_explains_a_bad_invite(client):
     response = client.get(REGISTER, {"token": "made-up"})
 
@@ -103,6 +113,13 @@ def test_the_register_page_prefills_the_invited_email(client, invite):
 
     assert 'value="ada@example.com"' in html
     assert "Welcome, Ada!" in html
+
+
+def test_the_register_page_states_the_password_rules_before_a_refusal(client, invite):
+    html = client.get(invite.removeprefix("http://127.0.0.1:8000")).content.decode()
+
+    assert "Your password must contain at least 8 characters." in html
+    assert 'aria-describedby="id_password_helptext"' in html
 
 
 @pytest.mark.parametrize(
@@ -126,6 +143,33 @@ def test_bad_registrations_are_form_errors(client, invite, overrides, message):
     assert message in response.content.decode()
     assert not User.objects.filter(username__iexact="ada").exists()
     assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("made-up", "This invite link is not valid"),
+        ("t" * 500, "This invite link is not valid"),
+        ("", "Registration is by invitation"),
+    ],
+)
+def test_a_bad_invite_token_is_an_error_about_the_form_not_a_hidden_field(client, token, message):
+    response = client.post(REGISTER, register_form(invite_token=token))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(rf'<ul class="errorlist nonfield"><li>{message}', html)
+    assert "Hidden field" not in html
+
+
+def test_a_refused_registration_puts_the_cursor_in_the_first_field_to_fix(client, invite):
+    token = invite.split("token=")[1]
+    weak = {"password": "password", "password_confirm": "password"}
+
+    html = client.post(REGISTER, register_form(invite_token=token) | weak).content.decode()
+
+    assert re.search(r'<input type="password" name="password"[^>]* autofocus', html)
+    assert html.count("autofocus") == 1
 
 
 def test_registering_twice_with_one_invite_fails_the_second_time(client, invite):
@@ -263,6 +307,38 @@ def test_password_reset_by_mail(
         "password_reset_requested",
         "password_reset",
     }
+
+
+def test_a_reset_by_mail_lifts_the_lockout_the_lockout_page_sent_you_to_it_for(
+    client, learner, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "http://testserver"
+    for _ in range(5):
+        log_in(client, learner.username, "wrong")
+    locked = log_in(client, learner.username)
+    assert f'href="{reverse("password_reset")}"' in locked.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": learner.email})
+    link = re.search(r"http://testserver(/reset/\S+/)", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+
+    client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert log_in(client, learner.email, NEW_PASSWORD).status_code == 302
+    assert signed_in_user_id(client) == str(learner.pk)
+
+
+def test_a_reset_lifts_only_that_accounts_lockout(client, learner):
+    other = UserFactory()
+    for login in [learner.username, other.username] * 5:
+        log_in(client, login, "wrong")
+
+    services.user_password_reset(user=learner, password=NEW_PASSWORD, ip=None)
+
+    assert log_in(client, learner.username, NEW_PASSWORD).status_code == 302
+    client.logout()
+    assert log_in(client, other.username).status_code == 429
 
 
 def test_password_reset_page_answers_the_same_for_unknown_emails(client, learner, mailoutbox):

@@ -24,6 +24,14 @@ def test_home_page_uses_vendored_htmx_with_a_csp_nonce(client):
     assert "default-src 'self'" in policy
 
 
+def test_favicon_ico_leads_to_the_icon_for_pages_that_name_none(client):
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.redirect_chain == [("/static/favicon.svg", 302)]
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+
+
 def test_static_files_are_served_by_whitenoise(client):
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
     response = client.get("/static/vendor/htmx/htmx.min.js")

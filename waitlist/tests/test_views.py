@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -36,9 +38,29 @@ def test_joining_with_htmx_swaps_in_only_the_form_region(client):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="join-form"')
+    assert html.lstrip().startswith('<p class="joined">')
     assert "<html" not in html
     assert "we will mail an invite" in html
+
+
+def test_the_htmx_answer_lands_inside_a_live_region_that_stays_in_the_page(client):
+    """A replaced live region is not announced; one whose content changes is."""
+    html = client.get(HOME).content.decode()
+
+    assert '<div id="join-form" aria-live="polite">' in html
+    assert 'hx-target="#join-form" hx-swap="innerHTML"' in html
+    answer = client.post(HOME, {"email": "x"}, headers={"HX-Request": "true"}).content.decode()
+    assert "aria-live" not in answer
+    assert "Enter a valid email address." in answer
+
+
+def test_a_refused_join_puts_the_cursor_in_the_field_to_fix(client):
+    answer = client.post(
+        HOME, {"email": "not-an-email", "name": "Ada"}, headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert re.search(r'<input type="email" name="email"[^>]* autofocus', answer)
+    assert answer.count("autofocus") == 1
 
 
 def test_the_page_answers_the_same_for_known_and_unknown_emails(client):
