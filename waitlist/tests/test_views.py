@@ -111,6 +111,9 @@ def test_a_signed_in_user_is_greeted_instead(client, learner):
 
     assert f"Welcome back, {learner.username}" in html
     assert 'name="email"' not in html
+    assert 'href="/catalogs/"' in html
+    assert 'href="/library/"' in html
+    assert 'href="/catalogs/import/"' in html
 
 
 def test_admin_lists_filters_and_searches_entries(client, staff):
