@@ -77,11 +77,14 @@ def test_a_learner_builds_a_catalog_inline(visitors: Visitors):
     gato = page.locator("#card-rows tr", has_text="gato")
     gato.get_by_role("link", name="Edit").click()
     editing = page.locator("#card-rows tr", has=page.get_by_role("button", name="Save"))
+    expect(editing.get_by_label("Front")).to_be_focused()  # straight into the row's form
     editing.get_by_label("Back").fill("cat (the animal)")
     shoot(page, "catalog-edit-row")
     editing.get_by_role("button", name="Save").click()
     expect(page.locator("#card-rows tr", has_text="gato")).to_contain_text("cat (the animal)")
     expect(page.get_by_role("button", name="Save")).to_have_count(0)
+    gato = page.locator("#card-rows tr", has_text="gato")
+    expect(gato.get_by_role("link", name="Edit")).to_be_focused()  # not lost to the page top
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#card-rows tr", has_text="hola").get_by_role("button", name="Remove").click()

@@ -123,6 +123,7 @@ def test_a_public_catalog_is_found_previewed_and_copied_from_the_library(visitor
     learner.reload()
     learner.get_by_label("Search").fill("spanish")
     expect(learner.locator("#results article")).to_have_count(1)
+    expect(learner.get_by_role("status")).to_have_text("1 public catalog found.")
     entry = learner.locator("#results article")
     expect(entry).to_contain_text("Spanish · by ana · 3 cards · 0 learners")
     shoot(learner, "library-search")
