@@ -162,9 +162,10 @@ def _catalog_card(
 def card_edit(request: SignedInRequest, pk: int, card_id: int) -> HttpResponse:
     """Edit a card in place: the table row becomes a form, and back a row once saved."""
     catalog, card = _catalog_card(request, pk, card_id, EDIT)
+    # Back to a row (Cancel, or saved), keyboard focus returns to its Edit link.
+    row = {"catalog": catalog, "role": selectors.catalog_role(catalog), "back_from_edit": True}
     if request.GET.get("show") == "row":  # htmx's Cancel: the row as it was
-        context = {"catalog": catalog, "card": card, "role": selectors.catalog_role(catalog)}
-        return render(request, "decks/catalog_detail.html#card-row", context)
+        return render(request, "decks/catalog_detail.html#card-row", row | {"card": card})
     initial = {"front": card.front, "back": card.back, "hint": card.hint}
     form = FlashcardForm(request.POST or None, initial=initial | {"language": card.language.code})
     if request.method == "POST" and form.is_valid():
@@ -176,8 +177,7 @@ def card_edit(request: SignedInRequest, pk: int, card_id: int) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect("decks:catalog-detail", pk=catalog.pk)
-            context = {"catalog": catalog, "card": card, "role": selectors.catalog_role(catalog)}
-            return render(request, "decks/catalog_detail.html#card-row", context)
+            return render(request, "decks/catalog_detail.html#card-row", row | {"card": card})
     template = "decks/catalog_detail.html#card-edit-row" if request.htmx else "decks/card_edit.html"
     context = {"catalog": catalog, "card": card, "form": form}
     return render(request, template, context, status=400 if form.errors else 200)
