@@ -133,8 +133,7 @@ def catalog_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _duplicate_warning(request: SignedInRequest, catalog: Catalog) -> HttpResponse:
-    code = request.GET.get("language", "").replace("\x00", "")
-    language = catalog.language or Language.objects.filter(code=code).first()
+    language = catalog.language or selectors.language_by_code(request.GET.get("language", ""))
     front = request.GET.get("front", "")
     matches = []
     if language is not None:

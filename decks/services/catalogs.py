@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from decks.models import Catalog, CatalogFlashcard, Flashcard, Language, new_share_token
+from decks.models import Catalog, Language, new_share_token
+from decks.services.card_fields import CardFields
+from decks.services.flashcards import flashcards_bulk_create
 
 audit = logging.getLogger("audit")
 
@@ -119,20 +121,10 @@ def catalog_copy(*, catalog: Catalog, owner: User) -> Catalog:
         language=catalog.language,
         copied_from=catalog,
     )
-    originals = list(catalog.flashcards.order_by("memberships__added_at", "memberships__id"))
-    cards = Flashcard.objects.bulk_create(
-        Flashcard(
-            owner=owner,
-            front=card.front,
-            front_normalized=card.front_normalized,
-            back=card.back,
-            hint=card.hint,
-            language_id=card.language_id,
-        )
-        for card in originals
+    originals = catalog.flashcards.select_related("language").order_by(
+        "memberships__added_at", "memberships__id"
     )
-    CatalogFlashcard.objects.bulk_create(
-        CatalogFlashcard(catalog=copy, flashcard=card, front_normalized=card.front_normalized)
-        for card in cards
+    flashcards_bulk_create(
+        owner=owner, cards=[(copy.pk, CardFields.of(card)) for card in originals]
     )
     return copy

@@ -6,6 +6,7 @@ from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from decks.exceptions import DuplicateFlashcard
+from decks.importers import ParsedFile, ParsedRow, Rejection
 from decks.models import Catalog, CatalogFlashcard, CatalogShare, Flashcard, Role
 from decks.services.catalogs import catalog_copy, catalog_create, catalog_update
 from decks.services.flashcards import (
@@ -13,6 +14,7 @@ from decks.services.flashcards import (
     flashcard_create,
     flashcard_update,
 )
+from decks.services.imports import flashcards_import
 from decks.services.sharing import (
     catalog_share_create,
     catalog_share_link_regenerate,
@@ -131,8 +133,45 @@ class TestFlashcards:
     ):
         membership = CatalogFlashcardFactory(catalog__language=spanish, flashcard__language=spanish)
 
-        with pytest.raises(ValidationError, match="language"):
+        with pytest.raises(ValidationError, match="language") as error:
             flashcard_update(flashcard=membership.flashcard, language=french)
+
+        assert "every card of catalog" in str(error.value)
+
+    @pytest.mark.parametrize(
+        ("front", "back", "field", "message"),
+        [
+            ("ga\x00to", "cat", "front", "The front contains a NUL character."),
+            ("gato", "c\x00t", "back", "The back contains a NUL character."),
+            ("\ufdfa" * 100, "x", "front", "The front is too long once normalised."),
+        ],
+    )
+    def test_text_no_database_can_store_is_refused_on_create_and_edit(
+        self, learner, spanish, front, back, field, message
+    ):
+        with pytest.raises(ValidationError) as error:
+            flashcard_create(owner=learner, front=front, back=back, language=spanish)
+        assert error.value.message_dict[field] == [message]
+        card = flashcard_create(owner=learner, front="gato", back="cat", language=spanish)
+
+        with pytest.raises(ValidationError) as error:
+            flashcard_update(flashcard=card, front=front, back=back)
+
+        assert error.value.message_dict[field] == [message]
+        card.refresh_from_db()
+        assert (card.front, card.back) == ("gato", "cat")
+
+    def test_a_card_and_an_imported_row_are_refused_with_the_same_words(self, learner, spanish):
+        catalog = CatalogFactory(owner=learner, language=spanish)
+        parsed = ParsedFile(rows=[ParsedRow(row=2, front="g" * 501, back="")])
+
+        with pytest.raises(ValidationError) as error:
+            flashcard_create(owner=learner, catalog=catalog, front="g" * 501, back="")
+        result = flashcards_import(owner=learner, parsed=parsed, catalog=catalog)
+
+        assert result.rejected == [Rejection(2, " ".join(error.value.messages))]
+        assert "at most 500" in result.rejected[0].reason
+        assert not Flashcard.objects.exists()
 
 
 @pytest.mark.django_db
