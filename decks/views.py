@@ -6,27 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
+from decks.http import SignedInRequest
 from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
 
 VIEW, EDIT, OWN = "view", "edit", "own"
-
-
-class SignedInRequest(HttpRequest):
-    """What these views get: `login_required` vouches for the user, django-htmx adds htmx."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 CARDS_PER_PAGE = 50
