@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
 from decks.http import SignedInRequest
-from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Language, Role
+from decks.models import Catalog, Flashcard, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
@@ -225,35 +225,48 @@ def catalog_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("decks:catalog-list")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def catalog_share(request: SignedInRequest, pk: int) -> HttpResponse:
-    """The share dialog: who has access and as what, add someone, the share link."""
-    catalog = _catalog_for(request, pk, OWN)
+def _share_page(
+    request: SignedInRequest, shared: Catalog | Flashcard, template: str, context: dict
+) -> HttpResponse:
+    """Who has access and as what, and the form that shares with one more person."""
     form = ShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            share = sharing.catalog_share_create(
-                catalog=catalog, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
+            share = sharing.share_create(
+                shared=shared, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Shared with {share.user.username} as {share.role}.")
-            return redirect("decks:catalog-share", pk=catalog.pk)
-    context = {"catalog": catalog, "form": form, "shares": catalog.shares.select_related("user")}
-    return render(request, "decks/catalog_share.html", context, status=400 if form.errors else 200)
+            return redirect(request.path)
+    context |= {"form": form, "shares": shared.shares.select_related("user")}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _share_revoke(request: SignedInRequest, shared: Catalog | Flashcard, share_id: int) -> str:
+    """Revoke one share of `shared`; the username of whoever lost access."""
+    share = shared.shares.select_related("user").filter(pk=share_id).first()
+    if share is None:
+        raise Http404("No such share.")
+    sharing.share_revoke(share=share)
+    return share.user.username
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalog_share(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The share dialog: who has access and as what, add someone, the share link."""
+    catalog = _catalog_for(request, pk, OWN)
+    return _share_page(request, catalog, "decks/catalog_share.html", {"catalog": catalog})
 
 
 @login_required
 @require_POST
 def catalog_share_revoke(request: SignedInRequest, pk: int, share_id: int) -> HttpResponse:
     catalog = _catalog_for(request, pk, OWN)
-    share = get_object_or_404(
-        CatalogShare.objects.select_related("user"), catalog=catalog, pk=share_id
-    )
-    sharing.catalog_share_revoke(share=share)
-    messages.success(request, f"{share.user.username} no longer has access.")
+    username = _share_revoke(request, catalog, share_id)
+    messages.success(request, f"{username} no longer has access.")
     return redirect("decks:catalog-share", pk=catalog.pk)
 
 
@@ -325,30 +338,13 @@ def _flashcard_owned(request: SignedInRequest, card_id: int) -> Flashcard:
 def flashcard_share(request: SignedInRequest, card_id: int) -> HttpResponse:
     """Share a single card with someone, as viewer or editor; list and revoke."""
     card = _flashcard_owned(request, card_id)
-    form = ShareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            share = sharing.flashcard_share_create(
-                flashcard=card, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Shared with {share.user.username} as {share.role}.")
-            return redirect("decks:flashcard-share", card_id=card.pk)
-    context = {"card": card, "form": form, "shares": card.shares.select_related("user")}
-    return render(
-        request, "decks/flashcard_share.html", context, status=400 if form.errors else 200
-    )
+    return _share_page(request, card, "decks/flashcard_share.html", {"card": card})
 
 
 @login_required
 @require_POST
 def flashcard_share_revoke(request: SignedInRequest, card_id: int, share_id: int) -> HttpResponse:
     card = _flashcard_owned(request, card_id)
-    share = get_object_or_404(
-        FlashcardShare.objects.select_related("user"), flashcard=card, pk=share_id
-    )
-    sharing.flashcard_share_revoke(share=share)
-    messages.success(request, f"{share.user.username} no longer has access to this card.")
+    username = _share_revoke(request, card, share_id)
+    messages.success(request, f"{username} no longer has access to this card.")
     return redirect("decks:flashcard-share", card_id=card.pk)

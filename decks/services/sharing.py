@@ -36,51 +36,27 @@ def _clean_role(role: str) -> str:
     return role
 
 
+Shareable = Catalog | Flashcard
+Share = CatalogShare | FlashcardShare
+
+
 @transaction.atomic
-def catalog_share_create(*, catalog: Catalog, user_ref: str, role: str) -> CatalogShare:
-    """Share a catalog with a user named by username or email; sharing again changes the role."""
+def share_create(*, shared: Shareable, user_ref: str, role: str) -> Share:
+    """Share a catalog or a single card with a user named by username or email; sharing
+    again changes the role."""
     role = _clean_role(role)
-    target = _share_target(user_ref=user_ref, owner=catalog.owner)
-    share, _ = CatalogShare.objects.update_or_create(
-        catalog=catalog, user=target, defaults={"role": role}
-    )
+    target = _share_target(user_ref=user_ref, owner=shared.owner)
+    share, _ = shared.shares.update_or_create(user=target, defaults={"role": role})
     audit.info(
-        "catalog shared",
-        extra={"event": "catalog_share", "catalog": catalog.pk, "user": target.pk, "role": role},
+        "shared",
+        extra={"event": "share", "shared": str(shared.pk), "user": target.pk, "role": role},
     )
     return share
 
 
 @transaction.atomic
-def catalog_share_revoke(*, share: CatalogShare) -> None:
-    audit.info(
-        "catalog share revoked",
-        extra={"event": "catalog_share_revoke", "catalog": share.catalog_id, "user": share.user_id},
-    )
-    share.delete()
-
-
-@transaction.atomic
-def flashcard_share_create(*, flashcard: Flashcard, user_ref: str, role: str) -> FlashcardShare:
-    """Share a single card with a user named by username or email."""
-    role = _clean_role(role)
-    target = _share_target(user_ref=user_ref, owner=flashcard.owner)
-    share, _ = FlashcardShare.objects.update_or_create(
-        flashcard=flashcard, user=target, defaults={"role": role}
-    )
-    audit.info(
-        "flashcard shared",
-        extra={"event": "flashcard_share", "flashcard": flashcard.pk, "user": target.pk},
-    )
-    return share
-
-
-@transaction.atomic
-def flashcard_share_revoke(*, share: FlashcardShare) -> None:
-    audit.info(
-        "flashcard share revoked",
-        extra={"event": "flashcard_share_revoke", "flashcard": share.flashcard_id},
-    )
+def share_revoke(*, share: Share) -> None:
+    audit.info("share revoked", extra={"event": "share_revoke", "user": share.user_id})
     share.delete()
 
 

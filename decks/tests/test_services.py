@@ -16,9 +16,8 @@ from decks.services.flashcards import (
 )
 from decks.services.imports import flashcards_import
 from decks.services.sharing import (
-    catalog_share_create,
     catalog_share_link_regenerate,
-    flashcard_share_create,
+    share_create,
 )
 from decks.tests.factories import (
     CatalogFactory,
@@ -241,8 +240,8 @@ class TestSharing:
         catalog = CatalogFactory()
         friend = UserFactory(username="Friend", email="friend@example.com")
 
-        catalog_share_create(catalog=catalog, user_ref="friend", role=Role.VIEWER)
-        catalog_share_create(catalog=catalog, user_ref="FRIEND@example.com", role=Role.EDITOR)
+        share_create(shared=catalog, user_ref="friend", role=Role.VIEWER)
+        share_create(shared=catalog, user_ref="FRIEND@example.com", role=Role.EDITOR)
 
         assert CatalogShare.objects.get().user == friend
         assert CatalogShare.objects.get().role == Role.EDITOR
@@ -250,18 +249,18 @@ class TestSharing:
     @pytest.mark.parametrize("user_ref", ["nobody", "", "   "])
     def test_sharing_with_an_unknown_user_is_refused(self, user_ref):
         with pytest.raises(ValidationError, match="No user"):
-            catalog_share_create(catalog=CatalogFactory(), user_ref=user_ref, role=Role.VIEWER)
+            share_create(shared=CatalogFactory(), user_ref=user_ref, role=Role.VIEWER)
 
     def test_sharing_with_oneself_is_refused(self):
         card = FlashcardFactory()
 
         with pytest.raises(ValidationError, match="yourself"):
-            flashcard_share_create(flashcard=card, user_ref=card.owner.email, role=Role.VIEWER)
+            share_create(shared=card, user_ref=card.owner.email, role=Role.VIEWER)
 
     def test_an_unknown_role_is_refused(self):
         UserFactory(username="friend")
         with pytest.raises(ValidationError, match="role"):
-            catalog_share_create(catalog=CatalogFactory(), user_ref="friend", role="admin")
+            share_create(shared=CatalogFactory(), user_ref="friend", role="admin")
 
 
 @pytest.mark.django_db(transaction=True)
