@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import client_ip
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
 from decks.http import SignedInRequest
@@ -204,7 +205,9 @@ def catalog_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data, clear_language=form.cleaned_data["language"] is None)
         try:
-            catalog_services.catalog_update(catalog=catalog, **values)
+            catalog_services.catalog_update(
+                catalog=catalog, **values, by=request.user, ip=client_ip(request)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -220,7 +223,7 @@ def catalog_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     catalog = _catalog_for(request, pk, OWN)
     if request.method == "GET":
         return render(request, "decks/catalog_delete.html", {"catalog": catalog})
-    catalog_services.catalog_delete(catalog=catalog, by=request.user)
+    catalog_services.catalog_delete(catalog=catalog, by=request.user, ip=client_ip(request))
     messages.success(request, f"“{catalog.name}” was deleted.")
     return redirect("decks:catalog-list")
 
@@ -233,7 +236,11 @@ def _share_page(
     if request.method == "POST" and form.is_valid():
         try:
             share = sharing.share_create(
-                shared=shared, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
+                shared=shared,
+                user_ref=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                ip=client_ip(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -249,7 +256,7 @@ def _share_revoke(request: SignedInRequest, shared: Catalog | Flashcard, share_i
     share = shared.shares.select_related("user").filter(pk=share_id).first()
     if share is None:
         raise Http404("No such share.")
-    sharing.share_revoke(share=share)
+    sharing.share_revoke(share=share, by=request.user, ip=client_ip(request))
     return share.user.username
 
 
@@ -276,7 +283,9 @@ def catalog_share_link(request: SignedInRequest, pk: int) -> HttpResponse:
     """Create or replace the share link; the old link stops working."""
     catalog = _catalog_for(request, pk, OWN)
     try:
-        sharing.catalog_share_link_regenerate(catalog=catalog)
+        sharing.catalog_share_link_regenerate(
+            catalog=catalog, by=request.user, ip=client_ip(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accounts.http import client_ip
 from accounts.models import User
 from decks import selectors
 from decks.api import serializers as s
@@ -87,7 +88,11 @@ class SharesActions(DecksViewSet):
         data = s.ShareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         share = sharing.share_create(
-            shared=shared, user_ref=data.validated_data["user"], role=data.validated_data["role"]
+            shared=shared,
+            user_ref=data.validated_data["user"],
+            role=data.validated_data["role"],
+            by=self.user,
+            ip=client_ip(request),
         )
         return Response(s.ShareSerializer(share).data, status=status.HTTP_201_CREATED)
 
@@ -95,7 +100,7 @@ class SharesActions(DecksViewSet):
     @action(detail=True, methods=["delete"], url_path=r"shares/(?P<share_id>[0-9]+)")
     def share_revoke(self, request: Request, pk: str, share_id: str) -> Response:
         share = get_object_or_404(self.get_object().shares.all(), pk=share_id)
-        sharing.share_revoke(share=share)
+        sharing.share_revoke(share=share, by=self.user, ip=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -172,12 +177,16 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesAct
         values = dict(data.validated_data)
         if "language" in values and values["language"] is None:
             values.update(language=None, clear_language=True)
-        catalog_services.catalog_update(catalog=catalog, **values)
+        catalog_services.catalog_update(
+            catalog=catalog, **values, by=self.user, ip=client_ip(request)
+        )
         return Response(self.get_serializer(self._detailed(catalog)).data)
 
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
-        catalog_services.catalog_delete(catalog=self.get_object(), by=self.user)
+        catalog_services.catalog_delete(
+            catalog=self.get_object(), by=self.user, ip=client_ip(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -212,7 +221,9 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesAct
     @action(detail=True, methods=["post"], url_path="share-link")
     def share_link(self, request: Request, pk: str) -> Response:
         """Create the share link of an unlisted catalog, or replace it (the old one dies)."""
-        catalog = sharing.catalog_share_link_regenerate(catalog=self.get_object())
+        catalog = sharing.catalog_share_link_regenerate(
+            catalog=self.get_object(), by=self.user, ip=client_ip(request)
+        )
         return Response(self.get_serializer(self._detailed(catalog)).data)
 
     @extend_schema(
@@ -345,7 +356,9 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesA
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def destroy(self, request: Request, pk: str) -> Response:
         """Delete the card, from every catalog it sits in (owner only)."""
-        flashcard_services.flashcard_delete(flashcard=self.get_object(), by=self.user)
+        flashcard_services.flashcard_delete(
+            flashcard=self.get_object(), by=self.user, ip=client_ip(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

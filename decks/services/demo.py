@@ -116,7 +116,7 @@ def demo_catalogs_load() -> int:
                 )
         for username, role in shares:
             if username in users:
-                share_create(shared=catalog, user_ref=username, role=role)
+                share_create(shared=catalog, user_ref=username, role=role, by=users[owner])
     return len(DEMO_CATALOGS)
 
 

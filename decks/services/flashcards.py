@@ -6,7 +6,6 @@ usual case answers with the card that already holds the word, and turn the const
 IntegrityError (two writers at once) into the same answer.
 """
 
-import logging
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
@@ -15,9 +14,8 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from decks.exceptions import DuplicateFlashcard
 from decks.models import Catalog, CatalogFlashcard, Flashcard, Language
+from decks.services.audit import decks_event_record
 from decks.services.card_fields import CardFields, catalog_language_error, flashcard_fields_clean
-
-audit = logging.getLogger("audit")
 
 
 def _membership(catalog_id: int, flashcard: Flashcard) -> CatalogFlashcard:
@@ -177,12 +175,9 @@ def _raise_if_word_taken_in(catalog_ids: list[int], flashcard: Flashcard) -> Non
 
 
 @transaction.atomic
-def flashcard_delete(*, flashcard: Flashcard, by: User) -> None:
+def flashcard_delete(*, flashcard: Flashcard, by: User, ip: str | None = None) -> None:
     """Delete the card everywhere: from every catalog it sits in."""
-    audit.info(
-        "flashcard deleted",
-        extra={"event": "flashcard_delete", "flashcard": flashcard.pk, "user": by.pk},
-    )
+    decks_event_record(event="deleted", subject=flashcard, by=by, ip=ip)
     flashcard.delete()
 
 

@@ -193,7 +193,7 @@ class TestCatalogs:
         catalog = catalog_create(owner=learner, name="Verbs", visibility="unlisted")
         old = catalog.share_token
 
-        catalog_share_link_regenerate(catalog=catalog)
+        catalog_share_link_regenerate(catalog=catalog, by=learner)
 
         assert catalog.share_token != old
         assert not Catalog.objects.filter(share_token=old).exists()
@@ -212,7 +212,7 @@ class TestCatalogs:
         catalog = catalog_create(owner=learner, name="Verbs")
 
         with pytest.raises(ValidationError, match="private"):
-            catalog_share_link_regenerate(catalog=catalog)
+            catalog_share_link_regenerate(catalog=catalog, by=learner)
 
     def test_a_copy_is_deep_and_private(self, spanish):
         source = CatalogFactory(language=spanish, visibility="public", description="d")
@@ -240,27 +240,31 @@ class TestSharing:
         catalog = CatalogFactory()
         friend = UserFactory(username="Friend", email="friend@example.com")
 
-        share_create(shared=catalog, user_ref="friend", role=Role.VIEWER)
-        share_create(shared=catalog, user_ref="FRIEND@example.com", role=Role.EDITOR)
+        share_create(shared=catalog, user_ref="friend", role=Role.VIEWER, by=catalog.owner)
+        share_create(
+            shared=catalog, user_ref="FRIEND@example.com", role=Role.EDITOR, by=catalog.owner
+        )
 
         assert CatalogShare.objects.get().user == friend
         assert CatalogShare.objects.get().role == Role.EDITOR
 
     @pytest.mark.parametrize("user_ref", ["nobody", "", "   "])
     def test_sharing_with_an_unknown_user_is_refused(self, user_ref):
+        catalog = CatalogFactory()
         with pytest.raises(ValidationError, match="No user"):
-            share_create(shared=CatalogFactory(), user_ref=user_ref, role=Role.VIEWER)
+            share_create(shared=catalog, user_ref=user_ref, role=Role.VIEWER, by=catalog.owner)
 
     def test_sharing_with_oneself_is_refused(self):
         card = FlashcardFactory()
 
         with pytest.raises(ValidationError, match="yourself"):
-            share_create(shared=card, user_ref=card.owner.email, role=Role.VIEWER)
+            share_create(shared=card, user_ref=card.owner.email, role=Role.VIEWER, by=card.owner)
 
     def test_an_unknown_role_is_refused(self):
         UserFactory(username="friend")
+        catalog = CatalogFactory()
         with pytest.raises(ValidationError, match="role"):
-            share_create(shared=CatalogFactory(), user_ref="friend", role="admin")
+            share_create(shared=catalog, user_ref="friend", role="admin", by=catalog.owner)
 
 
 @pytest.mark.django_db(transaction=True)
