@@ -185,3 +185,28 @@ def test_check_deploy_is_clean_under_production_variables(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_sqlite_database_runs_in_wal_mode_so_pages_read_while_an_import_writes(tmp_path):
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "cerego.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+    }
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    print(cursor.execute('PRAGMA journal_mode').fetchone()[0])\n"
+    )
+    result = subprocess.run(  # noqa: S603 - a fixed command of our own
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "wal"
