@@ -1,6 +1,7 @@
 """Sharing changes and deletions of catalogs and cards leave a line in the audit trail."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -10,7 +11,12 @@ from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Role
 from decks.services.catalogs import catalog_delete, catalog_update
 from decks.services.flashcards import flashcard_delete
 from decks.services.sharing import catalog_share_link_regenerate, share_create, share_revoke
-from decks.tests.factories import CatalogFactory, FlashcardFactory
+from decks.tests.factories import (
+    CatalogFactory,
+    CatalogFlashcardFactory,
+    FlashcardFactory,
+    LanguageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +73,7 @@ def test_sharing_a_single_card_and_revoking_are_audited(friend):
 
 
 def test_a_refused_share_leaves_no_event(catalog):
-    with pytest.raises(Exception, match="No user"):
+    with pytest.raises(ValidationError, match="No user"):
         share_create(shared=catalog, user_ref="nobody", role=Role.VIEWER, by=catalog.owner)
 
     assert not AuditEvent.objects.exists()
@@ -166,3 +172,14 @@ def test_a_viewer_refused_by_the_api_leaves_no_event(catalog, friend):
 
     assert response.status_code == 403
     assert not AuditEvent.objects.exists()
+
+
+def test_a_refused_catalog_change_leaves_no_event(catalog):
+    spanish, french = (LanguageFactory(code=code) for code in ("es", "fr"))
+    CatalogFlashcardFactory(catalog=catalog, flashcard__language=spanish)
+
+    with pytest.raises(ValidationError, match="language"):
+        catalog_update(catalog=catalog, visibility="public", language=french, by=catalog.owner)
+
+    assert not AuditEvent.objects.exists()
+    assert Catalog.objects.get().visibility == "private"
