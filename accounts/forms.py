@@ -8,7 +8,7 @@ from django.forms import BaseForm
 
 from accounts.api.serializers import PASSWORD_MAX_LENGTH
 from accounts.http import client_ip
-from accounts.models import UserSettings
+from accounts.models import USER_SETTINGS_EDITABLE, UserSettings
 from accounts.services import password_reset_request
 from waitlist.services import INVALID_INVITE, INVITE_TOKEN_MAX_LENGTH
 
@@ -96,15 +96,7 @@ class ProfileForm(FocusFirstErrorMixin, forms.Form):
 class LearningSettingsForm(FocusFirstErrorMixin, forms.ModelForm):
     class Meta:
         model = UserSettings
-        fields = [
-            "desired_retention",
-            "daily_new_limit",
-            "daily_review_limit",
-            "preferred_quiz_types",
-            "time_zone",
-            "day_rollover_hour",
-            "theme",
-        ]
+        fields = USER_SETTINGS_EDITABLE
         widgets = {"preferred_quiz_types": forms.CheckboxSelectMultiple}
         help_texts = {"time_zone": "An IANA name, such as Europe/Paris or America/New_York."}
 

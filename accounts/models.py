@@ -165,6 +165,19 @@ class UserSettings(models.Model):
         return f"Settings of {self.user}"
 
 
+# What a learner sets on the settings page and through the API; the FSRS parameters are
+# fitted from their reviews, never typed.
+USER_SETTINGS_EDITABLE = [
+    "desired_retention",
+    "daily_new_limit",
+    "daily_review_limit",
+    "preferred_quiz_types",
+    "time_zone",
+    "day_rollover_hour",
+    "theme",
+]
+
+
 class AuditEvent(models.Model):
     """One security-relevant event: who did what to what, when, from where."""
 

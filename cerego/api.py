@@ -5,8 +5,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, pagination, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from decks.exceptions import DuplicateFlashcard
@@ -15,6 +18,16 @@ from decks.exceptions import DuplicateFlashcard
 class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+# An endpoint for people not signed in (join, register, reset): no credentials read, and
+# a per-client limit on the cache-backed counter named by `throttle_scope`. (A comment, not
+# a docstring: the schema would show it on every subclass without one of its own.)
+class AnonymousThrottledView(APIView):
+    authentication_classes = ()
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope: str
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

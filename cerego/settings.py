@@ -119,7 +119,12 @@ def database_from_url(url: str) -> dict:
             name if name.is_absolute() or str(name) == ":memory:" else BASE_DIR / name
         )
         # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction.
-        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        # WAL lets readers (the import progress page) read while a writer (the import) writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     else:
         timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
         config["OPTIONS"] = {"options": f"-c statement_timeout={timeout_ms}"}

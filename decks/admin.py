@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from decks.models import Catalog, CatalogFlashcard, CatalogShare, Flashcard, Language
+from decks.models import Catalog, CatalogFlashcard, CatalogShare, Flashcard, ImportJob, Language
 
 
 @admin.register(Language)
@@ -49,4 +50,34 @@ class FlashcardAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Staff watch imports here (a stuck or failing one shows); jobs are written only by
+    the import itself, so nothing here can change them."""
+
+    list_display = [
+        "file_name",
+        "owner",
+        "status",
+        "progress",
+        "created_at",
+        "created_count",
+        "skipped_duplicates",
+        "rejected_count",
+    ]
+    list_filter = ["status", "file_format"]
+    search_fields = ["file_name", "owner__username"]
+    list_select_related = ["owner"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

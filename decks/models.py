@@ -17,6 +17,11 @@ def normalize_front(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def normalize_language_code(code: str) -> str:
+    """The form in which codes are compared: "pt_BR " and "pt-br" are one language."""
+    return code.strip().replace("_", "-").lower()
+
+
 def new_share_token() -> str:
     return secrets.token_urlsafe(24)
 

@@ -30,6 +30,7 @@ from decks.models import (
     Language,
     Role,
     normalize_front,
+    normalize_language_code,
 )
 
 AnyUser = User | AnonymousUser
@@ -67,6 +68,10 @@ def catalogs_owned_by(user: AnyUser) -> QuerySet[Catalog]:
     return Catalog.objects.filter(owner=user)
 
 
+def catalog_is_editable_by(*, catalog: Catalog, user: AnyUser) -> bool:
+    return catalogs_editable_by(user).filter(pk=catalog.pk).exists()
+
+
 def catalog_by_share_token(*, user: AnyUser, token: str) -> Catalog | None:
     """The unlisted or public catalog behind a share link, for any signed-in user."""
     if not user.is_authenticated or not token:
@@ -76,6 +81,19 @@ def catalog_by_share_token(*, user: AnyUser, token: str) -> Catalog | None:
         .filter(share_token=token)
         .first()
     )
+
+
+def language_by_code(code: str) -> Language | None:
+    """A language by its code, forgiving case and `pt_BR`-style underscores."""
+    key = normalize_language_code(code)
+    if not key or "\x00" in key:  # PostgreSQL refuses NUL in a query; no code holds one
+        return None
+    return Language.objects.filter(code__iexact=key).first()
+
+
+def languages_by_code() -> dict[str, Language]:
+    """Every language under its normalised code, for looking up many codes at once."""
+    return {normalize_language_code(language.code): language for language in Language.objects.all()}
 
 
 def _flashcard_shared_with(user: User, *roles: str) -> Exists:

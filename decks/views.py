@@ -6,27 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
+from accounts.http import client_ip
 from decks import selectors
 from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
-from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Language, Role
+from decks.http import SignedInRequest
+from decks.models import Catalog, Flashcard, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
 
 VIEW, EDIT, OWN = "view", "edit", "own"
-
-
-class SignedInRequest(HttpRequest):
-    """What these views get: `login_required` vouches for the user, django-htmx adds htmx."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 CARDS_PER_PAGE = 50
@@ -133,8 +126,7 @@ def catalog_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _duplicate_warning(request: SignedInRequest, catalog: Catalog) -> HttpResponse:
-    code = request.GET.get("language", "").replace("\x00", "")
-    language = catalog.language or Language.objects.filter(code=code).first()
+    language = catalog.language or selectors.language_by_code(request.GET.get("language", ""))
     front = request.GET.get("front", "")
     matches = []
     if language is not None:
@@ -213,7 +205,9 @@ def catalog_settings(request: SignedInRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data, clear_language=form.cleaned_data["language"] is None)
         try:
-            catalog_services.catalog_update(catalog=catalog, **values)
+            catalog_services.catalog_update(
+                catalog=catalog, **values, by=request.user, ip=client_ip(request)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -229,9 +223,41 @@ def catalog_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     catalog = _catalog_for(request, pk, OWN)
     if request.method == "GET":
         return render(request, "decks/catalog_delete.html", {"catalog": catalog})
-    catalog_services.catalog_delete(catalog=catalog, by=request.user)
+    catalog_services.catalog_delete(catalog=catalog, by=request.user, ip=client_ip(request))
     messages.success(request, f"“{catalog.name}” was deleted.")
     return redirect("decks:catalog-list")
+
+
+def _share_page(
+    request: SignedInRequest, shared: Catalog | Flashcard, template: str, context: dict
+) -> HttpResponse:
+    """Who has access and as what, and the form that shares with one more person."""
+    form = ShareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            share = sharing.share_create(
+                shared=shared,
+                user_ref=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Shared with {share.user.username} as {share.role}.")
+            return redirect(request.path)
+    context |= {"form": form, "shares": shared.shares.select_related("user")}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _share_revoke(request: SignedInRequest, shared: Catalog | Flashcard, share_id: int) -> str:
+    """Revoke one share of `shared`; the username of whoever lost access."""
+    share = shared.shares.select_related("user").filter(pk=share_id).first()
+    if share is None:
+        raise Http404("No such share.")
+    sharing.share_revoke(share=share, by=request.user, ip=client_ip(request))
+    return share.user.username
 
 
 @login_required
@@ -239,30 +265,15 @@ def catalog_delete(request: SignedInRequest, pk: int) -> HttpResponse:
 def catalog_share(request: SignedInRequest, pk: int) -> HttpResponse:
     """The share dialog: who has access and as what, add someone, the share link."""
     catalog = _catalog_for(request, pk, OWN)
-    form = ShareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            share = sharing.catalog_share_create(
-                catalog=catalog, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Shared with {share.user.username} as {share.role}.")
-            return redirect("decks:catalog-share", pk=catalog.pk)
-    context = {"catalog": catalog, "form": form, "shares": catalog.shares.select_related("user")}
-    return render(request, "decks/catalog_share.html", context, status=400 if form.errors else 200)
+    return _share_page(request, catalog, "decks/catalog_share.html", {"catalog": catalog})
 
 
 @login_required
 @require_POST
 def catalog_share_revoke(request: SignedInRequest, pk: int, share_id: int) -> HttpResponse:
     catalog = _catalog_for(request, pk, OWN)
-    share = get_object_or_404(
-        CatalogShare.objects.select_related("user"), catalog=catalog, pk=share_id
-    )
-    sharing.catalog_share_revoke(share=share)
-    messages.success(request, f"{share.user.username} no longer has access.")
+    username = _share_revoke(request, catalog, share_id)
+    messages.success(request, f"{username} no longer has access.")
     return redirect("decks:catalog-share", pk=catalog.pk)
 
 
@@ -272,7 +283,9 @@ def catalog_share_link(request: SignedInRequest, pk: int) -> HttpResponse:
     """Create or replace the share link; the old link stops working."""
     catalog = _catalog_for(request, pk, OWN)
     try:
-        sharing.catalog_share_link_regenerate(catalog=catalog)
+        sharing.catalog_share_link_regenerate(
+            catalog=catalog, by=request.user, ip=client_ip(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -334,30 +347,13 @@ def _flashcard_owned(request: SignedInRequest, card_id: int) -> Flashcard:
 def flashcard_share(request: SignedInRequest, card_id: int) -> HttpResponse:
     """Share a single card with someone, as viewer or editor; list and revoke."""
     card = _flashcard_owned(request, card_id)
-    form = ShareForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            share = sharing.flashcard_share_create(
-                flashcard=card, user_ref=form.cleaned_data["user"], role=form.cleaned_data["role"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Shared with {share.user.username} as {share.role}.")
-            return redirect("decks:flashcard-share", card_id=card.pk)
-    context = {"card": card, "form": form, "shares": card.shares.select_related("user")}
-    return render(
-        request, "decks/flashcard_share.html", context, status=400 if form.errors else 200
-    )
+    return _share_page(request, card, "decks/flashcard_share.html", {"card": card})
 
 
 @login_required
 @require_POST
 def flashcard_share_revoke(request: SignedInRequest, card_id: int, share_id: int) -> HttpResponse:
     card = _flashcard_owned(request, card_id)
-    share = get_object_or_404(
-        FlashcardShare.objects.select_related("user"), flashcard=card, pk=share_id
-    )
-    sharing.flashcard_share_revoke(share=share)
-    messages.success(request, f"{share.user.username} no longer has access to this card.")
+    username = _share_revoke(request, card, share_id)
+    messages.success(request, f"{username} no longer has access to this card.")
     return redirect("decks:flashcard-share", card_id=card.pk)

@@ -2,31 +2,18 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
+from decks.http import SignedInRequest, catalog_export_response
 from decks.import_forms import ImportForm
 from decks.selectors import catalogs_visible_to, import_jobs_of
-from decks.services.exports import (
-    EXPORT_FORMATS,
-    catalog_export_apkg,
-    catalog_export_csv,
-    export_file_name,
-)
+from decks.services.exports import EXPORT_FORMATS
 from decks.services.imports import import_job_create, import_job_progress
 from decks.uploads import upload_too_large
 
 RECENT_JOBS = 5
-
-
-class SignedInRequest(HttpRequest):
-    """What a login_required view receives, with django-htmx's details."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 @login_required
@@ -69,9 +56,4 @@ def catalog_export(request: SignedInRequest, pk: int) -> HttpResponse:
     file_format = request.GET.get("format", "")
     if file_format not in EXPORT_FORMATS:
         return HttpResponseBadRequest("Choose an export format: csv or apkg.")
-    content = (catalog_export_csv if file_format == "csv" else catalog_export_apkg)(catalog=catalog)
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export_file_name(catalog, file_format)}"'
-    )
-    return response
+    return catalog_export_response(catalog, file_format)

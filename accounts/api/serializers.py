@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
 
-from accounts.models import User, UserSettings
+from accounts.models import USER_SETTINGS_EDITABLE, User, UserSettings
 from quizzes.models import QuizType
 
 PASSWORD_MAX_LENGTH = 4096
@@ -64,16 +64,7 @@ class UserSettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = UserSettings
-        fields = [
-            "desired_retention",
-            "daily_new_limit",
-            "daily_review_limit",
-            "preferred_quiz_types",
-            "time_zone",
-            "day_rollover_hour",
-            "theme",
-            "fsrs_parameters",
-        ]
+        fields = [*USER_SETTINGS_EDITABLE, "fsrs_parameters"]
         read_only_fields = ["fsrs_parameters"]
 
 

@@ -20,6 +20,7 @@ from accounts import services
 from accounts.api import serializers as s
 from accounts.http import client_ip
 from accounts.models import AuditEvent, User
+from cerego.api import AnonymousThrottledView
 
 ERROR = s.DetailSerializer
 INVALID = OpenApiResponse(description="Invalid input: field errors.")
@@ -109,10 +110,7 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RegisterView(APIView):
-    authentication_classes = ()
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+class RegisterView(AnonymousThrottledView):
     throttle_scope = "register"
 
     @extend_schema(
@@ -178,12 +176,9 @@ class PasswordChangeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordResetView(APIView):
+class PasswordResetView(AnonymousThrottledView):
     """Mail a reset link; the answer is the same whether the email has an account or not."""
 
-    authentication_classes = ()
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "password_reset"
 
     @extend_schema(
@@ -199,10 +194,7 @@ class PasswordResetView(APIView):
         return Response({"detail": RESET_SENT}, status=status.HTTP_202_ACCEPTED)
 
 
-class PasswordResetConfirmView(APIView):
-    authentication_classes = ()
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+class PasswordResetConfirmView(AnonymousThrottledView):
     throttle_scope = "password_reset"
 
     @extend_schema(

@@ -164,6 +164,18 @@ def test_an_unknown_tasks_backend_is_refused(load_settings):
         load_settings(DEBUG="true", TASKS_BACKEND="celery")
 
 
+def manage(environment: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """manage.py in a fresh process: settings are read once, at start-up."""
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_check_deploy_is_clean_under_production_variables(tmp_path):
     environment = {
         "PATH": "/usr/bin:/bin",
@@ -174,14 +186,25 @@ def test_check_deploy_is_clean_under_production_variables(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = manage(environment, "check", "--deploy", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_sqlite_database_runs_in_wal_mode_so_pages_read_while_an_import_writes(tmp_path):
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "cerego.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+    }
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    print(cursor.execute('PRAGMA journal_mode').fetchone()[0])\n"
+    )
+    result = manage(environment, "shell", "--no-imports", "-c", code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "wal"

@@ -18,14 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
+from decks.http import catalog_export_response
 from decks.models import ImportJob
 from decks.selectors import catalogs_visible_to, import_jobs_of
-from decks.services.exports import (
-    EXPORT_FORMATS,
-    catalog_export_apkg,
-    catalog_export_csv,
-    export_file_name,
-)
+from decks.services.exports import EXPORT_FORMATS
 from decks.services.imports import import_job_create, import_job_progress, import_too_large_message
 from decks.uploads import upload_too_large
 
@@ -209,11 +205,4 @@ class CatalogExportView(APIView):
         file_format = request.query_params.get("format", "")
         if file_format not in EXPORT_FORMATS:
             raise exceptions.ParseError("The format query parameter must be csv or apkg.")
-        content = (catalog_export_csv if file_format == "csv" else catalog_export_apkg)(
-            catalog=catalog
-        )
-        response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
-        response["Content-Disposition"] = (
-            f'attachment; filename="{export_file_name(catalog, file_format)}"'
-        )
-        return response
+        return catalog_export_response(catalog, file_format)

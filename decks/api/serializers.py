@@ -17,7 +17,8 @@ from decks.models import (
     Language,
     Role,
 )
-from decks.selectors import catalog_role
+from decks.selectors import catalog_role, language_by_code
+from decks.services.card_fields import unknown_language_message
 from decks.services.catalogs import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
 
@@ -30,19 +31,13 @@ class LanguageSerializer(serializers.ModelSerializer):
 class LanguageField(serializers.SlugRelatedField):
     """A language by its code, case-insensitively ("es", "pt-BR")."""
 
-    default_error_messages = {"does_not_exist": "Unknown language code {value!r}."}
-
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(slug_field="code", queryset=Language.objects.all(), **kwargs)
 
     def to_internal_value(self, data: Any) -> Language:
-        code = str(data).strip()
-        # PostgreSQL refuses NUL in a query; no language code holds one anyway.
-        language = (
-            Language.objects.filter(code__iexact=code).first() if "\x00" not in code else None
-        )
+        language = language_by_code(str(data))
         if language is None:
-            self.fail("does_not_exist", value=str(data)[:20])
+            raise serializers.ValidationError(unknown_language_message(str(data)))
         return language
 
 

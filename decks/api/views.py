@@ -16,11 +16,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accounts.http import client_ip
 from accounts.models import User
 from decks import selectors
 from decks.api import serializers as s
 from decks.api.permissions import EDIT, OWN, VIEW, ObjectAccess
-from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Language
+from decks.models import Catalog, Flashcard, Language
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
 from decks.services import sharing
@@ -60,6 +61,49 @@ class DecksViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(data)
 
 
+class SharesActions(DecksViewSet):
+    """The shares of a catalog or a single card: list, share, revoke (the owner only)."""
+
+    access = {
+        ("shares", "GET"): OWN,
+        ("shares", "POST"): OWN,
+        ("share_revoke", "DELETE"): OWN,
+    }
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: s.SharePageSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.ShareInputSerializer,
+        responses={201: s.ShareSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def shares(self, request: Request, pk: str) -> Response:
+        """Who it is shared with; POST shares it (again: changes the role)."""
+        shared = self.get_object()
+        if request.method == "GET":
+            return self.paginated(shared.shares.select_related("user"), s.ShareSerializer)
+        data = s.ShareInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        share = sharing.share_create(
+            shared=shared,
+            user_ref=data.validated_data["user"],
+            role=data.validated_data["role"],
+            by=self.user,
+            ip=client_ip(request),
+        )
+        return Response(s.ShareSerializer(share).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
+    @action(detail=True, methods=["delete"], url_path=r"shares/(?P<share_id>[0-9]+)")
+    def share_revoke(self, request: Request, pk: str, share_id: str) -> Response:
+        share = get_object_or_404(self.get_object().shares.all(), pk=share_id)
+        sharing.share_revoke(share=share, by=self.user, ip=client_ip(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema(responses={200: s.LanguageSerializer, 401: UNAUTHORIZED})
 class LanguageViewSet(viewsets.ReadOnlyModelViewSet):
     """The languages cards can be written in."""
@@ -70,15 +114,13 @@ class LanguageViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[A-Za-z0-9-]+"
 
 
-class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksViewSet):
+class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesActions):
     serializer_class = s.CatalogSerializer
     access = {
+        **SharesActions.access,
         ("partial_update", "PATCH"): OWN,
         ("destroy", "DELETE"): OWN,
         ("share_link", "POST"): OWN,
-        ("shares", "GET"): OWN,
-        ("shares", "POST"): OWN,
-        ("share_revoke", "DELETE"): OWN,
         ("flashcards", "POST"): EDIT,
         ("flashcard_remove", "DELETE"): EDIT,
     }
@@ -135,12 +177,16 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksView
         values = dict(data.validated_data)
         if "language" in values and values["language"] is None:
             values.update(language=None, clear_language=True)
-        catalog_services.catalog_update(catalog=catalog, **values)
+        catalog_services.catalog_update(
+            catalog=catalog, **values, by=self.user, ip=client_ip(request)
+        )
         return Response(self.get_serializer(self._detailed(catalog)).data)
 
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
-        catalog_services.catalog_delete(catalog=self.get_object(), by=self.user)
+        catalog_services.catalog_delete(
+            catalog=self.get_object(), by=self.user, ip=client_ip(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -175,7 +221,9 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksView
     @action(detail=True, methods=["post"], url_path="share-link")
     def share_link(self, request: Request, pk: str) -> Response:
         """Create the share link of an unlisted catalog, or replace it (the old one dies)."""
-        catalog = sharing.catalog_share_link_regenerate(catalog=self.get_object())
+        catalog = sharing.catalog_share_link_regenerate(
+            catalog=self.get_object(), by=self.user, ip=client_ip(request)
+        )
         return Response(self.get_serializer(self._detailed(catalog)).data)
 
     @extend_schema(
@@ -235,35 +283,6 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksView
         body = self.get_serializer(self._detailed(copy)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        methods=["GET"],
-        responses={200: s.SharePageSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=s.ShareInputSerializer,
-        responses={201: s.ShareSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    @action(detail=True, methods=["get", "post"])
-    def shares(self, request: Request, pk: str) -> Response:
-        """Who the catalog is shared with; POST shares it (again: changes the role)."""
-        catalog = self.get_object()
-        if request.method == "GET":
-            return self.paginated(catalog.shares.select_related("user"), s.ShareSerializer)
-        data = s.ShareInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        share = sharing.catalog_share_create(
-            catalog=catalog, user_ref=data.validated_data["user"], role=data.validated_data["role"]
-        )
-        return Response(s.ShareSerializer(share).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
-    @action(detail=True, methods=["delete"], url_path=r"shares/(?P<share_id>[0-9]+)")
-    def share_revoke(self, request: Request, pk: str, share_id: str) -> Response:
-        share = get_object_or_404(CatalogShare, catalog=self.get_object(), pk=share_id)
-        sharing.catalog_share_revoke(share=share)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
 
 FLASHCARD_FILTERS = [
     OpenApiParameter("language", str, description="A language code."),
@@ -272,14 +291,12 @@ FLASHCARD_FILTERS = [
 ]
 
 
-class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksViewSet):
+class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesActions):
     serializer_class = s.FlashcardSerializer
     access = {
+        **SharesActions.access,
         ("partial_update", "PATCH"): EDIT,
         ("destroy", "DELETE"): OWN,
-        ("shares", "GET"): OWN,
-        ("shares", "POST"): OWN,
-        ("share_revoke", "DELETE"): OWN,
     }
 
     def get_queryset(self) -> QuerySet[Flashcard]:
@@ -339,7 +356,9 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksVi
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def destroy(self, request: Request, pk: str) -> Response:
         """Delete the card, from every catalog it sits in (owner only)."""
-        flashcard_services.flashcard_delete(flashcard=self.get_object(), by=self.user)
+        flashcard_services.flashcard_delete(
+            flashcard=self.get_object(), by=self.user, ip=client_ip(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -364,32 +383,3 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, DecksVi
             "results": matches,
         }
         return Response(s.DuplicatesSerializer(body).data)
-
-    @extend_schema(
-        methods=["GET"],
-        responses={200: s.SharePageSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=s.ShareInputSerializer,
-        responses={201: s.ShareSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
-    )
-    @action(detail=True, methods=["get", "post"])
-    def shares(self, request: Request, pk: str) -> Response:
-        """Who the card is shared with; POST shares it (again: changes the role)."""
-        card = self.get_object()
-        if request.method == "GET":
-            return self.paginated(card.shares.select_related("user"), s.ShareSerializer)
-        data = s.ShareInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        share = sharing.flashcard_share_create(
-            flashcard=card, user_ref=data.validated_data["user"], role=data.validated_data["role"]
-        )
-        return Response(s.ShareSerializer(share).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
-    @action(detail=True, methods=["delete"], url_path=r"shares/(?P<share_id>[0-9]+)")
-    def share_revoke(self, request: Request, pk: str, share_id: str) -> Response:
-        share = get_object_or_404(FlashcardShare, flashcard=self.get_object(), pk=share_id)
-        sharing.flashcard_share_revoke(share=share)
-        return Response(status=status.HTTP_204_NO_CONTENT)

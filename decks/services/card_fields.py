@@ -1,17 +1,20 @@
-"""The rule every new card's fields must pass, whichever door it comes through.
+"""The rule every card's fields must pass, whichever door they come through.
 
-Kept free of saving so the single-card service and the bulk import can share it.
+Kept free of saving so the single-card services (create, update) and the bulk import
+share it: the same trimming, limits, language rule and messages everywhere.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from decks.models import (
     BACK_MAX_LENGTH,
     FRONT_MAX_LENGTH,
     HINT_MAX_LENGTH,
     Catalog,
+    Flashcard,
     Language,
     normalize_front,
 )
@@ -25,22 +28,61 @@ class CardFields:
     front_normalized: str
     language: Language
 
+    @classmethod
+    def of(cls, card: Flashcard) -> "CardFields":
+        """The fields of a card already saved (they passed the rule then)."""
+        return cls(card.front, card.back, card.hint, card.front_normalized, card.language)
 
-def _length_error(label: str, value: str, limit: int) -> str | None:
+    def flashcard(self, *, owner: User) -> Flashcard:
+        """A new, unsaved card of `owner` with these fields."""
+        return Flashcard(
+            front=self.front,
+            front_normalized=self.front_normalized,
+            back=self.back,
+            hint=self.hint,
+            language=self.language,
+            owner=owner,
+        )
+
+
+def unknown_language_message(code: str) -> str:
+    return f"Unknown language code “{code[:20]}”."
+
+
+def catalog_language_error(*, language: Language, catalog: Catalog) -> str | None:
+    """Why a card in `language` may not sit in `catalog`, or None when it may."""
+    if catalog.language_id is None or catalog.language_id == language.pk:
+        return None
+    assert catalog.language is not None  # noqa: S101 - implied by language_id
+    return (
+        f"The card's language is {language.name}, but every card of catalog “{catalog.name}” "
+        f"is in {catalog.language.name}."
+    )
+
+
+def _text_error(label: str, value: str, limit: int) -> str | None:
     if not value:
         return f"The {label} is empty." if label != "hint" else None
+    if "\x00" in value:  # PostgreSQL cannot store it; nobody types it on purpose
+        return f"The {label} contains a NUL character."
     if len(value) > limit:
         return f"The {label} is {len(value)} characters long; at most {limit} are allowed."
     return None
 
 
 def flashcard_fields_clean(
-    *, front: str, back: str, hint: str = "", language: Language | None, catalog: Catalog | None
+    *,
+    front: str,
+    back: str,
+    hint: str = "",
+    language: Language | None,
+    catalog: Catalog | None = None,
 ) -> CardFields:
-    """Strip and check a card's fields as the card form does; ValidationError lists problems.
+    """Strip and check a card's fields; ValidationError lists every problem, by field.
 
-    `catalog` is the catalog the card goes into: when it has a language, the card must be
-    in it (load it with `select_related("language")` to keep this free of queries).
+    `catalog` is the catalog the card goes into: the language defaults to the catalog's,
+    and another one is refused (load it with `select_related("language")` to keep this
+    free of queries).
     """
     front, back, hint = front.strip(), back.strip(), hint.strip()
     normalized = normalize_front(front)
@@ -50,20 +92,20 @@ def flashcard_fields_clean(
         ("back", back, BACK_MAX_LENGTH),
         ("hint", hint, HINT_MAX_LENGTH),
     ):
-        if message := _length_error(label, value, limit):
+        if message := _text_error(label, value, limit):
             errors[label] = message
     if front and not normalized:
         errors.setdefault("front", "The front is empty.")
     elif len(normalized) > FRONT_MAX_LENGTH * 2:  # NFKC can expand a ligature many times
         errors.setdefault("front", "The front is too long once normalised.")
+    if language is None and catalog is not None:
+        language = catalog.language
     if language is None:
-        errors["language"] = "The card has no language: give one for the row or the import."
-    elif catalog is not None and catalog.language_id and catalog.language_id != language.pk:
-        assert catalog.language is not None  # noqa: S101 - implied by language_id
-        errors["language"] = (
-            f"The card is in “{language.code}” but every card of catalog “{catalog.name}” "
-            f"is in “{catalog.language.code}”."
-        )
+        errors["language"] = "The card has no language: choose one."
+    elif catalog is not None and (
+        message := catalog_language_error(language=language, catalog=catalog)
+    ):
+        errors["language"] = message
     if errors:
         raise ValidationError(errors)
     assert language is not None  # noqa: S101 - checked above

@@ -1,14 +1,13 @@
 """Writes on catalogs: create, change, delete, copy."""
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from decks.models import Catalog, CatalogFlashcard, Flashcard, Language, new_share_token
-
-audit = logging.getLogger("audit")
+from decks.models import Catalog, Language, new_share_token
+from decks.services.audit import decks_event_record
+from decks.services.card_fields import CardFields
+from decks.services.flashcards import flashcards_bulk_create
 
 NAME_MAX_LENGTH = Catalog._meta.get_field("name").max_length or 200
 DESCRIPTION_MAX_LENGTH = 5000
@@ -69,21 +68,32 @@ def catalog_update(
     visibility: str | None = None,
     language: Language | None = None,
     clear_language: bool = False,
+    by: User | None = None,
+    ip: str | None = None,
 ) -> Catalog:
     """Rename, describe, change visibility or language (owner only; callers check).
 
     A language is refused while the catalog holds cards of another language. Becoming
-    unlisted creates the share link if there is none yet.
+    unlisted creates the share link if there is none yet. A change of visibility is
+    audited, with `by` (the owner) as its actor.
     """
     if name is not None:
         catalog.name = _clean_name(name)
     if description is not None:
         catalog.description = _clean_description(description)
-    if visibility is not None:
+    if visibility is not None and visibility != catalog.visibility:
         visibility = _clean_visibility(visibility)
-        if visibility == Catalog.Visibility.UNLISTED != catalog.visibility:
+        if visibility == Catalog.Visibility.UNLISTED:
             # A link handed out before the catalog went private must not come back to life.
             catalog.share_token = new_share_token()
+        decks_event_record(
+            event="visibility_changed",
+            subject=catalog,
+            by=by,
+            ip=ip,
+            was=catalog.visibility,
+            visibility=visibility,
+        )
         catalog.visibility = visibility
     if language is not None and language.pk != catalog.language_id:
         if catalog.flashcards.exclude(language=language).exists():
@@ -100,12 +110,9 @@ def catalog_update(
 
 
 @transaction.atomic
-def catalog_delete(*, catalog: Catalog, by: User) -> None:
+def catalog_delete(*, catalog: Catalog, by: User, ip: str | None = None) -> None:
     """Delete the catalog and its memberships; the cards stay with their owners."""
-    audit.info(
-        "catalog deleted",
-        extra={"event": "catalog_delete", "catalog": catalog.pk, "user": by.pk},
-    )
+    decks_event_record(event="deleted", subject=catalog, by=by, ip=ip)
     catalog.delete()
 
 
@@ -119,20 +126,10 @@ def catalog_copy(*, catalog: Catalog, owner: User) -> Catalog:
         language=catalog.language,
         copied_from=catalog,
     )
-    originals = list(catalog.flashcards.order_by("memberships__added_at", "memberships__id"))
-    cards = Flashcard.objects.bulk_create(
-        Flashcard(
-            owner=owner,
-            front=card.front,
-            front_normalized=card.front_normalized,
-            back=card.back,
-            hint=card.hint,
-            language_id=card.language_id,
-        )
-        for card in originals
+    originals = catalog.flashcards.select_related("language").order_by(
+        "memberships__added_at", "memberships__id"
     )
-    CatalogFlashcard.objects.bulk_create(
-        CatalogFlashcard(catalog=copy, flashcard=card, front_normalized=card.front_normalized)
-        for card in cards
+    flashcards_bulk_create(
+        owner=owner, cards=[(copy.pk, CardFields.of(card)) for card in originals]
     )
     return copy

@@ -7,7 +7,7 @@ from decks.models import Catalog, Language, Role, normalize_front
 from decks.services.catalogs import catalog_create
 from decks.services.flashcards import flashcard_create
 from decks.services.languages import languages_seed
-from decks.services.sharing import catalog_share_create
+from decks.services.sharing import share_create
 
 # (owner, name, language, visibility, description, [(front, back, hint)], [(user, role)])
 DEMO_CATALOGS = [
@@ -116,7 +116,7 @@ def demo_catalogs_load() -> int:
                 )
         for username, role in shares:
             if username in users:
-                catalog_share_create(catalog=catalog, user_ref=username, role=role)
+                share_create(shared=catalog, user_ref=username, role=role, by=users[owner])
     return len(DEMO_CATALOGS)
 
 

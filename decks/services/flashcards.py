@@ -6,46 +6,23 @@ usual case answers with the card that already holds the word, and turn the const
 IntegrityError (two writers at once) into the same answer.
 """
 
-import logging
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from decks.exceptions import DuplicateFlashcard
-from decks.models import (
-    BACK_MAX_LENGTH,
-    FRONT_MAX_LENGTH,
-    HINT_MAX_LENGTH,
-    Catalog,
-    CatalogFlashcard,
-    Flashcard,
-    Language,
-    normalize_front,
-)
-
-audit = logging.getLogger("audit")
+from decks.models import Catalog, CatalogFlashcard, Flashcard, Language
+from decks.services.audit import decks_event_record
+from decks.services.card_fields import CardFields, catalog_language_error, flashcard_fields_clean
 
 
-def _clean_text(field: str, value: str, *, max_length: int, required: bool = True) -> str:
-    value = value.strip()
-    if required and not value:
-        raise ValidationError({field: f"The {field} cannot be empty."})
-    if len(value) > max_length:
-        raise ValidationError({field: f"At most {max_length} characters (this has {len(value)})."})
-    return value
-
-
-def _card_language(*, language: Language | None, catalog: Catalog | None) -> Language:
-    if catalog is not None and catalog.language is not None:
-        if language is not None and language.pk != catalog.language_id:
-            raise ValidationError(
-                {"language": f"This catalog only takes cards in {catalog.language.name}."}
-            )
-        return catalog.language
-    if language is None:
-        raise ValidationError({"language": "Choose the card's language."})
-    return language
+def _membership(catalog_id: int, flashcard: Flashcard) -> CatalogFlashcard:
+    # The membership keeps its own copy of the word for the per-catalog unique constraint.
+    return CatalogFlashcard(
+        catalog_id=catalog_id, flashcard=flashcard, front_normalized=flashcard.front_normalized
+    )
 
 
 def _raise_if_word_taken(*, catalog: Catalog, front_normalized: str) -> None:
@@ -69,18 +46,17 @@ def catalog_flashcard_add(*, catalog: Catalog, flashcard: Flashcard) -> CatalogF
         raise ValidationError(
             {"flashcard_id": "Only cards of the catalog's owner can be added; copy it first."}
         )
-    if catalog.language_id is not None and flashcard.language_id != catalog.language_id:
-        raise ValidationError(
-            {"flashcard_id": "The card's language is not the catalog's language."}
-        )
+    if catalog.language_id not in (None, flashcard.language_id):  # spares the language query
+        message = catalog_language_error(language=flashcard.language, catalog=catalog)
+        raise ValidationError({"flashcard_id": message})
     if CatalogFlashcard.objects.filter(catalog=catalog, flashcard=flashcard).exists():
         raise DuplicateFlashcard(duplicate_of=flashcard.pk)
     _raise_if_word_taken(catalog=catalog, front_normalized=flashcard.front_normalized)
     try:
         with transaction.atomic():
-            return CatalogFlashcard.objects.create(
-                catalog=catalog, flashcard=flashcard, front_normalized=flashcard.front_normalized
-            )
+            membership = _membership(catalog.pk, flashcard)
+            membership.save()
+            return membership
     except IntegrityError:
         # Another writer added the same word between our check and our insert.
         _raise_if_word_taken(catalog=catalog, front_normalized=flashcard.front_normalized)
@@ -102,15 +78,10 @@ def flashcard_create(
     The language defaults to the catalog's; a different one is refused. A card added to a
     catalog belongs to the catalog's owner, whoever of its editors typed it.
     """
-    front = _clean_text("front", front, max_length=FRONT_MAX_LENGTH)
-    card = Flashcard(
-        owner=catalog.owner if catalog is not None else owner,
-        front=front,
-        front_normalized=normalize_front(front),
-        back=_clean_text("back", back, max_length=BACK_MAX_LENGTH),
-        hint=_clean_text("hint", hint, max_length=HINT_MAX_LENGTH, required=False),
-        language=_card_language(language=language, catalog=catalog),
+    fields = flashcard_fields_clean(
+        front=front, back=back, hint=hint, language=language, catalog=catalog
     )
+    card = fields.flashcard(owner=catalog.owner if catalog is not None else owner)
     if catalog is not None:
         _raise_if_word_taken(catalog=catalog, front_normalized=card.front_normalized)
     card.save()
@@ -133,21 +104,48 @@ def flashcard_update(
     A front that another card of one of those catalogs already holds is refused (409),
     and so is a language that one of those catalogs does not take.
     """
-    if front is not None:
-        flashcard.front = _clean_text("front", front, max_length=FRONT_MAX_LENGTH)
-        flashcard.front_normalized = normalize_front(flashcard.front)
-    if back is not None:
-        flashcard.back = _clean_text("back", back, max_length=BACK_MAX_LENGTH)
-    if hint is not None:
-        flashcard.hint = _clean_text("hint", hint, max_length=HINT_MAX_LENGTH, required=False)
-    if language is not None and language.pk != flashcard.language_id:
-        if flashcard.catalogs.exclude(language=None).exclude(language=language).exists():
-            raise ValidationError({"language": "The card sits in a catalog of another language."})
-        flashcard.language = language
+    fields = flashcard_fields_clean(
+        front=flashcard.front if front is None else front,
+        back=flashcard.back if back is None else back,
+        hint=flashcard.hint if hint is None else hint,
+        language=language or flashcard.language,
+    )
+    if fields.language.pk != flashcard.language_id:
+        _language_fits_every_catalog(flashcard, fields.language)
+    flashcard.front, flashcard.front_normalized = fields.front, fields.front_normalized
+    flashcard.back, flashcard.hint, flashcard.language = fields.back, fields.hint, fields.language
     flashcard.save()
     if front is not None:
         _memberships_front_sync(flashcard)
     return flashcard
+
+
+def _language_fits_every_catalog(flashcard: Flashcard, language: Language) -> None:
+    clashing = (
+        flashcard.catalogs.exclude(language=None)
+        .exclude(language=language)
+        .select_related("language")
+        .first()
+    )
+    if clashing is not None:
+        message = catalog_language_error(language=language, catalog=clashing)
+        raise ValidationError({"language": message})
+
+
+def flashcards_bulk_create(
+    *, owner: User, cards: Sequence[tuple[int, CardFields]]
+) -> list[Flashcard]:
+    """Create `owner`'s cards, each put into the catalog of the given id, in two queries.
+
+    The fields must have passed `flashcard_fields_clean`, and each word must be new to
+    its catalog: the callers (copy, import) have already set duplicates aside.
+    """
+    flashcards = Flashcard.objects.bulk_create(fields.flashcard(owner=owner) for _, fields in cards)
+    CatalogFlashcard.objects.bulk_create(
+        _membership(catalog_id, flashcard)
+        for (catalog_id, _), flashcard in zip(cards, flashcards, strict=True)
+    )
+    return flashcards
 
 
 def _memberships_front_sync(flashcard: Flashcard) -> None:
@@ -177,12 +175,9 @@ def _raise_if_word_taken_in(catalog_ids: list[int], flashcard: Flashcard) -> Non
 
 
 @transaction.atomic
-def flashcard_delete(*, flashcard: Flashcard, by: User) -> None:
+def flashcard_delete(*, flashcard: Flashcard, by: User, ip: str | None = None) -> None:
     """Delete the card everywhere: from every catalog it sits in."""
-    audit.info(
-        "flashcard deleted",
-        extra={"event": "flashcard_delete", "flashcard": flashcard.pk, "user": by.pk},
-    )
+    decks_event_record(event="deleted", subject=flashcard, by=by, ip=ip)
     flashcard.delete()
 
 

@@ -23,9 +23,10 @@ from django.utils import timezone
 from accounts.models import User
 from decks.importers import ImportFileError, ParsedFile, ParsedRow, Rejection, detect_format
 from decks.importers import parse_file as importers_parse_file
-from decks.models import Catalog, CatalogFlashcard, Flashcard, ImportJob, Language
-from decks.selectors import catalogs_editable_by
-from decks.services.card_fields import CardFields, flashcard_fields_clean
+from decks.models import Catalog, ImportJob, Language, normalize_language_code
+from decks.selectors import catalog_is_editable_by, language_by_code, languages_by_code
+from decks.services.card_fields import CardFields, flashcard_fields_clean, unknown_language_message
+from decks.services.flashcards import flashcards_bulk_create
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def import_job_create(
     the user cannot even see a 404 first) and ValidationError for a bad file or language.
     """
     file_format = import_file_check(file=file)
-    if catalog is not None and not catalogs_editable_by(owner).filter(pk=catalog.pk).exists():
+    if catalog is not None and not catalog_is_editable_by(catalog=catalog, user=owner):
         raise PermissionDenied("You may not add cards to this catalog.")
     language = _language_check(language_code, catalog=catalog, file_format=file_format)
     job = ImportJob(
@@ -108,15 +109,10 @@ def import_job_create(
     return job
 
 
-def language_by_code(code: str) -> Language | None:
-    """A language by its code, forgiving case and `pt_BR`-style underscores."""
-    return Language.objects.filter(code__iexact=code.strip().replace("_", "-")).first()
-
-
 def _language_check(code: str, *, catalog: Catalog | None, file_format: str) -> Language | None:
     language = language_by_code(code) if code else None
     if code and language is None:
-        raise ValidationError({"language": f"Unknown language code “{code}”."}, code="unknown")
+        raise ValidationError({"language": unknown_language_message(code)}, code="unknown")
     if catalog and catalog.language_id and language and catalog.language_id != language.pk:
         raise ValidationError(
             {"language": "The catalog's cards are in another language; leave this empty."},
@@ -185,7 +181,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
 def _target_still_editable(job: ImportJob) -> None:
     """Sharing may have changed while the job waited in the queue."""
     target = job.target_catalog
-    if target and not catalogs_editable_by(job.owner).filter(pk=target.pk).exists():
+    if target and not catalog_is_editable_by(catalog=target, user=job.owner):
         raise ImportFileError(f"You may no longer add cards to catalog “{target.name}”.")
 
 
@@ -263,7 +259,7 @@ def flashcards_import(
     per batch of BATCH_SIZE cards, not per row.
     """
     result = ImportResult()
-    languages = {lang.code.lower(): lang for lang in Language.objects.all()}
+    languages = languages_by_code()
     seen: dict[str, set[str]] = {}
     if catalog is not None:
         seen[""] = set(catalog.memberships.values_list("front_normalized", flat=True))
@@ -299,12 +295,15 @@ def _row_clean(
     language: Language | None,
     catalog: Catalog | None,
 ) -> CardFields:
-    code = row.language.strip().lower().replace("_", "-")
+    code = normalize_language_code(row.language)
     if code and code not in languages:
-        raise ValidationError(f"Unknown language code “{row.language}”.")
-    row_language = languages[code] if code else language or (catalog.language if catalog else None)
+        raise ValidationError(unknown_language_message(row.language))
     return flashcard_fields_clean(
-        front=row.front, back=row.back, hint=row.hint, language=row_language, catalog=catalog
+        front=row.front,
+        back=row.back,
+        hint=row.hint,
+        language=languages[code] if code else language,
+        catalog=catalog,
     )
 
 
@@ -340,24 +339,9 @@ def _cards_write(
 ) -> int:
     written = 0
     for batch in _batches(cards):
-        flashcards = Flashcard.objects.bulk_create(
-            Flashcard(
-                front=card.fields.front,
-                front_normalized=card.fields.front_normalized,
-                back=card.fields.back,
-                hint=card.fields.hint,
-                language_id=card.fields.language.pk,
-                owner_id=owner.pk,
-            )
-            for card in batch
-        )
-        CatalogFlashcard.objects.bulk_create(
-            CatalogFlashcard(
-                catalog_id=catalogs[card.catalog_key].pk,
-                flashcard_id=flashcard.pk,
-                front_normalized=flashcard.front_normalized,
-            )
-            for card, flashcard in zip(batch, flashcards, strict=True)
+        flashcards_bulk_create(
+            owner=owner,
+            cards=[(catalogs[card.catalog_key].pk, card.fields) for card in batch],
         )
         written += len(batch)
         if on_progress:

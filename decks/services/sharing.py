@@ -1,15 +1,12 @@
 """Writes on sharing: catalogs and single cards shared with users, and share links."""
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
 from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Role, new_share_token
-
-audit = logging.getLogger("audit")
+from decks.services.audit import decks_event_record
 
 
 def _share_target(*, user_ref: str, owner: User) -> User:
@@ -36,56 +33,43 @@ def _clean_role(role: str) -> str:
     return role
 
 
+Shareable = Catalog | Flashcard
+Share = CatalogShare | FlashcardShare
+
+
 @transaction.atomic
-def catalog_share_create(*, catalog: Catalog, user_ref: str, role: str) -> CatalogShare:
-    """Share a catalog with a user named by username or email; sharing again changes the role."""
+def share_create(
+    *, shared: Shareable, user_ref: str, role: str, by: User, ip: str | None = None
+) -> Share:
+    """Share a catalog or a single card with a user named by username or email; sharing
+    again changes the role. `by` is who shares (the owner: callers check)."""
     role = _clean_role(role)
-    target = _share_target(user_ref=user_ref, owner=catalog.owner)
-    share, _ = CatalogShare.objects.update_or_create(
-        catalog=catalog, user=target, defaults={"role": role}
-    )
-    audit.info(
-        "catalog shared",
-        extra={"event": "catalog_share", "catalog": catalog.pk, "user": target.pk, "role": role},
-    )
+    target = _share_target(user_ref=user_ref, owner=shared.owner)
+    previous = shared.shares.filter(user=target).values_list("role", flat=True).first()
+    share, _ = shared.shares.update_or_create(user=target, defaults={"role": role})
+    if role != previous:
+        event = "shared" if previous is None else "share_role_changed"
+        extra = {"user": target.username, "role": role} | ({"was": previous} if previous else {})
+        decks_event_record(event=event, subject=shared, by=by, ip=ip, **extra)
     return share
 
 
 @transaction.atomic
-def catalog_share_revoke(*, share: CatalogShare) -> None:
-    audit.info(
-        "catalog share revoked",
-        extra={"event": "catalog_share_revoke", "catalog": share.catalog_id, "user": share.user_id},
+def share_revoke(*, share: Share, by: User, ip: str | None = None) -> None:
+    shared = share.catalog if isinstance(share, CatalogShare) else share.flashcard
+    decks_event_record(
+        event="share_revoked",
+        subject=shared,
+        by=by,
+        ip=ip,
+        user=share.user.username,
+        role=share.role,
     )
     share.delete()
 
 
 @transaction.atomic
-def flashcard_share_create(*, flashcard: Flashcard, user_ref: str, role: str) -> FlashcardShare:
-    """Share a single card with a user named by username or email."""
-    role = _clean_role(role)
-    target = _share_target(user_ref=user_ref, owner=flashcard.owner)
-    share, _ = FlashcardShare.objects.update_or_create(
-        flashcard=flashcard, user=target, defaults={"role": role}
-    )
-    audit.info(
-        "flashcard shared",
-        extra={"event": "flashcard_share", "flashcard": flashcard.pk, "user": target.pk},
-    )
-    return share
-
-
-@transaction.atomic
-def flashcard_share_revoke(*, share: FlashcardShare) -> None:
-    audit.info(
-        "flashcard share revoked",
-        extra={"event": "flashcard_share_revoke", "flashcard": share.flashcard_id},
-    )
-    share.delete()
-
-
-@transaction.atomic
-def catalog_share_link_regenerate(*, catalog: Catalog) -> Catalog:
+def catalog_share_link_regenerate(*, catalog: Catalog, by: User, ip: str | None = None) -> Catalog:
     """Create the catalog's share link, or replace it: the old link stops working at once."""
     if catalog.visibility == Catalog.Visibility.PRIVATE:
         raise ValidationError(
@@ -93,5 +77,5 @@ def catalog_share_link_regenerate(*, catalog: Catalog) -> Catalog:
         )
     catalog.share_token = new_share_token()
     catalog.save(update_fields=["share_token", "updated_at"])
-    audit.info("catalog share link regenerated", extra={"event": "catalog_share_link"})
+    decks_event_record(event="share_link_regenerated", subject=catalog, by=by, ip=ip)
     return catalog

@@ -331,3 +331,16 @@ def test_losing_edit_rights_before_the_job_runs_fails_it(learner, languages):
     assert job.status == "failed"
     assert "no longer add cards" in job.detail
     assert not catalog.memberships.exists()
+
+
+def test_a_row_with_a_nul_character_is_rejected_not_a_failed_import(do_import):
+    job = do_import("words.csv", b"hola,hello,,es\nga\x00to,cat,,es\n")
+    assert job.status == "done"
+    assert job.created_count == 1
+    assert job.rejected == [{"row": 2, "reason": "The front contains a NUL character."}]
+
+
+def test_language_codes_are_read_the_same_way_as_in_the_api(do_import):
+    job = do_import("words.csv", b"hola,hello,,ES\nchat,cat,,fr_FR\n")
+    assert job.created_count == 1
+    assert job.rejected == [{"row": 2, "reason": "Unknown language code \u201cfr_FR\u201d."}]

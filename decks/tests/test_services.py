@@ -6,6 +6,7 @@ from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from decks.exceptions import DuplicateFlashcard
+from decks.importers import ParsedFile, ParsedRow, Rejection
 from decks.models import Catalog, CatalogFlashcard, CatalogShare, Flashcard, Role
 from decks.services.catalogs import catalog_copy, catalog_create, catalog_update
 from decks.services.flashcards import (
@@ -13,10 +14,10 @@ from decks.services.flashcards import (
     flashcard_create,
     flashcard_update,
 )
+from decks.services.imports import flashcards_import
 from decks.services.sharing import (
-    catalog_share_create,
     catalog_share_link_regenerate,
-    flashcard_share_create,
+    share_create,
 )
 from decks.tests.factories import (
     CatalogFactory,
@@ -131,8 +132,45 @@ class TestFlashcards:
     ):
         membership = CatalogFlashcardFactory(catalog__language=spanish, flashcard__language=spanish)
 
-        with pytest.raises(ValidationError, match="language"):
+        with pytest.raises(ValidationError, match="language") as error:
             flashcard_update(flashcard=membership.flashcard, language=french)
+
+        assert "every card of catalog" in str(error.value)
+
+    @pytest.mark.parametrize(
+        ("front", "back", "field", "message"),
+        [
+            ("ga\x00to", "cat", "front", "The front contains a NUL character."),
+            ("gato", "c\x00t", "back", "The back contains a NUL character."),
+            ("\ufdfa" * 100, "x", "front", "The front is too long once normalised."),
+        ],
+    )
+    def test_text_no_database_can_store_is_refused_on_create_and_edit(
+        self, learner, spanish, front, back, field, message
+    ):
+        with pytest.raises(ValidationError) as error:
+            flashcard_create(owner=learner, front=front, back=back, language=spanish)
+        assert error.value.message_dict[field] == [message]
+        card = flashcard_create(owner=learner, front="gato", back="cat", language=spanish)
+
+        with pytest.raises(ValidationError) as error:
+            flashcard_update(flashcard=card, front=front, back=back)
+
+        assert error.value.message_dict[field] == [message]
+        card.refresh_from_db()
+        assert (card.front, card.back) == ("gato", "cat")
+
+    def test_a_card_and_an_imported_row_are_refused_with_the_same_words(self, learner, spanish):
+        catalog = CatalogFactory(owner=learner, language=spanish)
+        parsed = ParsedFile(rows=[ParsedRow(row=2, front="g" * 501, back="")])
+
+        with pytest.raises(ValidationError) as error:
+            flashcard_create(owner=learner, catalog=catalog, front="g" * 501, back="")
+        result = flashcards_import(owner=learner, parsed=parsed, catalog=catalog)
+
+        assert result.rejected == [Rejection(2, " ".join(error.value.messages))]
+        assert "at most 500" in result.rejected[0].reason
+        assert not Flashcard.objects.exists()
 
 
 @pytest.mark.django_db
@@ -155,7 +193,7 @@ class TestCatalogs:
         catalog = catalog_create(owner=learner, name="Verbs", visibility="unlisted")
         old = catalog.share_token
 
-        catalog_share_link_regenerate(catalog=catalog)
+        catalog_share_link_regenerate(catalog=catalog, by=learner)
 
         assert catalog.share_token != old
         assert not Catalog.objects.filter(share_token=old).exists()
@@ -174,7 +212,7 @@ class TestCatalogs:
         catalog = catalog_create(owner=learner, name="Verbs")
 
         with pytest.raises(ValidationError, match="private"):
-            catalog_share_link_regenerate(catalog=catalog)
+            catalog_share_link_regenerate(catalog=catalog, by=learner)
 
     def test_a_copy_is_deep_and_private(self, spanish):
         source = CatalogFactory(language=spanish, visibility="public", description="d")
@@ -202,27 +240,31 @@ class TestSharing:
         catalog = CatalogFactory()
         friend = UserFactory(username="Friend", email="friend@example.com")
 
-        catalog_share_create(catalog=catalog, user_ref="friend", role=Role.VIEWER)
-        catalog_share_create(catalog=catalog, user_ref="FRIEND@example.com", role=Role.EDITOR)
+        share_create(shared=catalog, user_ref="friend", role=Role.VIEWER, by=catalog.owner)
+        share_create(
+            shared=catalog, user_ref="FRIEND@example.com", role=Role.EDITOR, by=catalog.owner
+        )
 
         assert CatalogShare.objects.get().user == friend
         assert CatalogShare.objects.get().role == Role.EDITOR
 
     @pytest.mark.parametrize("user_ref", ["nobody", "", "   "])
     def test_sharing_with_an_unknown_user_is_refused(self, user_ref):
+        catalog = CatalogFactory()
         with pytest.raises(ValidationError, match="No user"):
-            catalog_share_create(catalog=CatalogFactory(), user_ref=user_ref, role=Role.VIEWER)
+            share_create(shared=catalog, user_ref=user_ref, role=Role.VIEWER, by=catalog.owner)
 
     def test_sharing_with_oneself_is_refused(self):
         card = FlashcardFactory()
 
         with pytest.raises(ValidationError, match="yourself"):
-            flashcard_share_create(flashcard=card, user_ref=card.owner.email, role=Role.VIEWER)
+            share_create(shared=card, user_ref=card.owner.email, role=Role.VIEWER, by=card.owner)
 
     def test_an_unknown_role_is_refused(self):
         UserFactory(username="friend")
+        catalog = CatalogFactory()
         with pytest.raises(ValidationError, match="role"):
-            catalog_share_create(catalog=CatalogFactory(), user_ref="friend", role="admin")
+            share_create(shared=catalog, user_ref="friend", role="admin", by=catalog.owner)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -477,3 +477,18 @@ def test_share_a_single_card_from_the_catalog_page(matrix):
     assert refused.status_code == 400
     assert shared.status_code == 302
     assert FlashcardShare.objects.get(flashcard=card).user == matrix["outsider"]
+
+
+@pytest.mark.parametrize(("who", "linked"), [("owner", True), ("editor", True), ("viewer", False)])
+def test_import_links_lead_to_the_import_page_with_the_catalog_chosen(matrix, who, linked):
+    client = client_for(matrix["users"][who])
+    catalog = matrix["catalog"]
+
+    listing = client.get("/catalogs/").content.decode()
+    detail = client.get(f"/catalogs/{catalog.pk}/").content.decode()
+
+    assert 'href="/catalogs/import/"' in listing
+    assert (f'href="/catalogs/import/?catalog={catalog.pk}"' in detail) is linked
+    if linked:
+        form = client.get(f"/catalogs/import/?catalog={catalog.pk}").content.decode()
+        assert f'<option value="{catalog.pk}" selected>' in form

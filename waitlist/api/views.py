@@ -1,19 +1,18 @@
+from collections.abc import Callable
 from typing import cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
 from accounts.api.permissions import IsAdmin
 from accounts.api.serializers import DetailSerializer
 from accounts.http import client_ip
 from accounts.models import User
+from cerego.api import AnonymousThrottledView
 from waitlist import selectors, services
 from waitlist.api.serializers import JoinInputSerializer, WaitlistEntrySerializer
 from waitlist.models import WaitlistEntry
@@ -22,14 +21,18 @@ INVALID = OpenApiResponse(description="Invalid input: field errors.")
 UNAUTHORIZED = OpenApiResponse(DetailSerializer, description="Not signed in.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Signed in, but not staff.")
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such entry.")
+DECISION_RESPONSES = {
+    200: WaitlistEntrySerializer,
+    400: INVALID,
+    401: UNAUTHORIZED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+}
 
 
-class JoinView(APIView):
+class JoinView(AnonymousThrottledView):
     """Join the waitlist. The answer never tells whether the email was already known."""
 
-    authentication_classes = ()
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "waitlist"
 
     @extend_schema(
@@ -70,37 +73,19 @@ class WaitlistEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: WaitlistEntrySerializer,
-            400: INVALID,
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        """Approve and mail a fresh invite (an earlier invite stops working)."""
-        entry = services.waitlist_entry_approve(
+    def _decided(self, request: Request, decide: Callable[..., WaitlistEntry]) -> Response:
+        entry = decide(
             entry=self.get_object(), actor=cast(User, request.user), ip=client_ip(request)
         )
         return Response(WaitlistEntrySerializer(entry).data)
 
-    @extend_schema(
-        request=None,
-        responses={
-            200: WaitlistEntrySerializer,
-            400: INVALID,
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
+    @extend_schema(request=None, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve and mail a fresh invite (an earlier invite stops working)."""
+        return self._decided(request, services.waitlist_entry_approve)
+
+    @extend_schema(request=None, responses=DECISION_RESPONSES)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
-        entry = services.waitlist_entry_reject(
-            entry=self.get_object(), actor=cast(User, request.user), ip=client_ip(request)
-        )
-        return Response(WaitlistEntrySerializer(entry).data)
+        return self._decided(request, services.waitlist_entry_reject)
