@@ -5,8 +5,9 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django_guid.log_filters import CorrelationId
 from pythonjsonlogger.json import JsonFormatter
+
+from cerego.request_id import RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_every_log_line_of_a_request_carries_its_request_id(client):
     handler.setFormatter(
         JsonFormatter(formatter["format"], rename_fields=formatter["rename_fields"])
     )
-    handler.addFilter(CorrelationId())
+    handler.addFilter(RequestIdFilter())
     logger = logging.getLogger("django.request")
     logger.addHandler(handler)
     request_id = uuid.uuid4().hex
@@ -74,3 +75,21 @@ def re_search(pattern: str, text: str) -> str:
     match = re.search(pattern, text)
     assert match, f"{pattern!r} not in {text!r}"
     return match.group(1)
+
+
+def test_a_request_without_an_id_gets_a_fresh_one(client):
+    first = client.get("/healthz")["X-Request-ID"]
+    second = client.get("/healthz")["X-Request-ID"]
+
+    assert len(first) == 32
+    assert first != second
+
+
+@pytest.mark.parametrize(
+    "forged", ["short", "x" * 65, "id with spaces", "<script>alert(1)</script>"]
+)
+def test_an_implausible_incoming_id_is_replaced(client, forged):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID=forged)
+
+    assert response["X-Request-ID"] != forged
+    assert len(response["X-Request-ID"]) == 32
