@@ -118,11 +118,12 @@ def database_from_url(url: str) -> dict:
             name if name.is_absolute() or str(name) == ":memory:" else BASE_DIR / name
         )
         # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction.
-        # WAL lets readers (the import progress page) read while a writer (the import) writes.
+        # WAL lets readers (the import progress page) read while a writer (the import) writes;
+        # with WAL, synchronous=NORMAL is safe against corruption and halves the fsyncs.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     else:
         timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)

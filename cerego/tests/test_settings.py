@@ -203,8 +203,9 @@ def test_a_sqlite_database_runs_in_wal_mode_so_pages_read_while_an_import_writes
         "from django.db import connection\n"
         "with connection.cursor() as cursor:\n"
         "    print(cursor.execute('PRAGMA journal_mode').fetchone()[0])\n"
+        "    print(cursor.execute('PRAGMA synchronous').fetchone()[0])\n"
     )
     result = manage(environment, "shell", "--no-imports", "-c", code)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "wal"
+    assert result.stdout.strip().splitlines()[-2:] == ["wal", "1"]  # 1 is NORMAL
