@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 import zstandard
+from django.utils.translation import ngettext
 
 from decks.importers import ImportFileError, ParsedFile, ParsedRow, ProgressCallback, Rejection
 from decks.importers.html import has_media, html_to_text
@@ -175,8 +176,14 @@ def _read_collection(
             on_progress(number / total)
     if media_notes:
         parsed.notes.append(
-            f"{media_notes} note(s) showed images or sounds: media files are not imported, "
-            "only the text of each field."
+            ngettext(
+                "%(count)d note showed images or sounds: media files are not imported, "
+                "only the text of each field.",
+                "%(count)d notes showed images or sounds: media files are not imported, "
+                "only the text of each field.",
+                media_notes,
+            )
+            % {"count": media_notes}
         )
     return parsed
 
