@@ -52,3 +52,28 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(response.data, list):
         response.data = {"detail": response.data}
     return response
+
+
+UNAUTHORIZED_RESPONSE = {
+    "description": "Missing, invalid or expired access token.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+def document_unauthorized(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular hook: every operation that needs a token may answer 401; say so
+    here once rather than on each of the views."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            security = operation.get("security")
+            if security and {} not in security:
+                operation["responses"].setdefault("401", UNAUTHORIZED_RESPONSE)
+    return result

@@ -325,6 +325,10 @@ SIMPLE_JWT = {
 }
 
 SPECTACULAR_SETTINGS = {
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cerego.api.document_unauthorized",
+    ],
     "TITLE": "Cerego API",
     "DESCRIPTION": "Spaced-repetition learning: catalogs, flashcards, quizzes and progress.",
     "VERSION": "1.0.0",

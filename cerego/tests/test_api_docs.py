@@ -46,3 +46,18 @@ def test_unknown_api_path_is_a_json_404(client):
 def test_api_needs_authentication_by_default(api_client):
     response = api_client.get("/api/schema/")  # the schema is public, the data is not
     assert response.status_code == 200
+
+
+def test_every_operation_that_needs_a_token_documents_its_401(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    secured = [
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("security") and {} not in operation["security"]
+    ]
+    assert ("get", "/api/v1/catalogs/") in secured
+    assert all("401" in schema["paths"][path][method]["responses"] for method, path in secured)
+    waitlist_join = schema["paths"]["/api/v1/waitlist/"]["post"]
+    assert "401" not in waitlist_join["responses"]

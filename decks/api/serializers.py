@@ -4,7 +4,6 @@ none of them holds a rule: the services and selectors do."""
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -74,7 +73,7 @@ class CatalogSerializer(serializers.ModelSerializer):
     def get_role(self, catalog: Catalog) -> str:
         return catalog_role(catalog)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_share_url(self, catalog: Catalog) -> str | None:
         if not (catalog_role(catalog) == "owner" and catalog.share_token):
             return None
