@@ -54,7 +54,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-UNAUTHORIZED_RESPONSE = {
+UNAUTHORIZED_RESPONSE: dict[str, Any] = {
     "description": "Missing, invalid or expired access token.",
     "content": {
         "application/json": {
@@ -68,12 +68,18 @@ UNAUTHORIZED_RESPONSE = {
 }
 
 
-def document_unauthorized(result: dict, generator: Any, request: Any, public: bool) -> dict:
-    """drf-spectacular hook: every operation that needs a token may answer 401; say so
-    here once rather than on each of the views."""
+def document_common_errors(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular hook for the answers every view shares, said here once: an
+    operation that needs a token may answer 401, a paginated list 404 for a missing page."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             security = operation.get("security")
             if security and {} not in security:
                 operation["responses"].setdefault("401", UNAUTHORIZED_RESPONSE)
+            if any(
+                parameter.get("name") == "page" for parameter in operation.get("parameters", [])
+            ):
+                operation["responses"].setdefault(
+                    "404", UNAUTHORIZED_RESPONSE | {"description": "No such page."}
+                )
     return result

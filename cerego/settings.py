@@ -327,7 +327,7 @@ SIMPLE_JWT = {
 SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "cerego.api.document_unauthorized",
+        "cerego.api.document_common_errors",
     ],
     "TITLE": "Cerego API",
     "DESCRIPTION": "Spaced-repetition learning: catalogs, flashcards, quizzes and progress.",
