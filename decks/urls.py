@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("library/", views.library, name="library"),
     path("share/<str:token>/", views.catalog_shared, name="catalog-shared"),
+    path("share/<str:token>/copy/", views.catalog_shared_copy, name="catalog-shared-copy"),
 ]

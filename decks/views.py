@@ -319,17 +319,33 @@ def library(request: SignedInRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-def catalog_shared(request: SignedInRequest, token: str) -> HttpResponse:
-    """An unlisted catalog opened by its link: read-only, like a viewer."""
+def _catalog_by_link(request: SignedInRequest, token: str) -> Catalog:
     found = selectors.catalog_by_share_token(user=request.user, token=token)
     if found is None:
         raise Http404("No catalog behind this link.")
+    return found
+
+
+@login_required
+def catalog_shared(request: SignedInRequest, token: str) -> HttpResponse:
+    """An unlisted catalog opened by its link: read-only, like a viewer."""
+    found = _catalog_by_link(request, token)
     catalog = selectors.catalogs_with_details(
         Catalog.objects.filter(pk=found.pk), request.user
     ).get()
     context = _detail_context(request, catalog) | {"via_link": True, "role": "viewer"}
     return render(request, "decks/catalog_detail.html", context)
+
+
+@login_required
+@require_POST
+def catalog_shared_copy(request: SignedInRequest, token: str) -> HttpResponse:
+    """Copy a catalog opened by its link into my own collection."""
+    copy = catalog_services.catalog_copy(
+        catalog=_catalog_by_link(request, token), owner=request.user
+    )
+    messages.success(request, f"“{copy.name}” is now in your catalogs.")
+    return redirect("decks:catalog-detail", pk=copy.pk)
 
 
 def _flashcard_owned(request: SignedInRequest, card_id: int) -> Flashcard:

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -199,13 +200,17 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesAct
         """The public library: catalogs anyone signed in can preview, study and copy."""
         return self.paginated(self.get_queryset(), s.CatalogSerializer)
 
+    def _by_link(self, token: str) -> Catalog:
+        catalog = selectors.catalog_by_share_token(user=self.user, token=token)
+        if catalog is None:
+            raise NotFound("No catalog behind this link.")
+        return catalog
+
     @extend_schema(responses={200: s.SharedCatalogSerializer, 404: NOT_FOUND})
     @action(detail=False, url_path=r"shared/(?P<token>[A-Za-z0-9_-]+)")
     def shared(self, request: Request, token: str) -> Response:
         """Open an unlisted catalog by its link: the catalog with its cards."""
-        catalog = selectors.catalog_by_share_token(user=request.user, token=token)
-        if catalog is None:
-            return Response({"detail": "No catalog behind this link."}, status=404)
+        catalog = self._by_link(token)
         catalog = selectors.catalogs_with_details(
             Catalog.objects.filter(pk=catalog.pk), request.user
         ).get()
@@ -213,6 +218,14 @@ class CatalogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesAct
         return Response(
             s.SharedCatalogSerializer(catalog, context=self.get_serializer_context()).data
         )
+
+    @extend_schema(request=None, responses={201: s.CatalogSerializer, 404: NOT_FOUND})
+    @action(detail=False, methods=["post"], url_path=r"shared/(?P<token>[A-Za-z0-9_-]+)/copy")
+    def shared_copy(self, request: Request, token: str) -> Response:
+        """Copy an unlisted catalog opened by its link into my own collection."""
+        copy = catalog_services.catalog_copy(catalog=self._by_link(token), owner=self.user)
+        body = self.get_serializer(self._detailed(copy)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=None,

@@ -384,6 +384,29 @@ def test_unlisted_catalog_opens_by_its_link_until_regenerated(matrix):
     assert stranger.get(f"/api/v1/catalogs/shared/{token}/").status_code == 404
 
 
+def test_an_unlisted_catalog_is_copied_through_its_current_link_only(matrix):
+    catalog, stranger = matrix["catalog"], client_for(matrix["users"]["stranger"])
+    catalog.visibility = Catalog.Visibility.UNLISTED
+    catalog.share_token = "the-token"
+    catalog.save()
+
+    copied = stranger.post("/api/v1/catalogs/shared/the-token/copy/")
+    stale = stranger.post("/api/v1/catalogs/shared/old-token/copy/")
+    anonymous = client_for(None).post("/api/v1/catalogs/shared/the-token/copy/")
+
+    assert copied.status_code == 201
+    copy = Catalog.objects.get(pk=copied.json()["id"])
+    assert copy.owner == matrix["users"]["stranger"]
+    assert copy.copied_from == catalog
+    assert [card.front for card in copy.flashcards.all()] == ["hola"]
+    assert stale.status_code == 404
+    assert stale.json() == {"detail": "No catalog behind this link."}
+    assert anonymous.status_code == 401
+    catalog.visibility = Catalog.Visibility.PRIVATE
+    catalog.save()
+    assert stranger.post("/api/v1/catalogs/shared/the-token/copy/").status_code == 404
+
+
 def test_copy_a_public_catalog_deeply(matrix):
     catalog, stranger = matrix["catalog"], matrix["users"]["stranger"]
     catalog.visibility = Catalog.Visibility.PUBLIC

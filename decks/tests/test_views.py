@@ -334,6 +334,24 @@ def test_share_link_page_opens_an_unlisted_catalog_read_only(matrix):
     assert client_for(None).get("/share/the-token/").status_code == 302
 
 
+def test_a_catalog_opened_by_its_link_can_be_copied_from_that_page(matrix):
+    catalog, stranger = matrix["catalog"], matrix["users"]["stranger"]
+    catalog.visibility = Catalog.Visibility.UNLISTED
+    catalog.share_token = "the-token"
+    catalog.save()
+    client = client_for(stranger)
+
+    page = client.get("/share/the-token/").content.decode()
+    response = client.post("/share/the-token/copy/")
+
+    assert 'action="/share/the-token/copy/"' in page
+    copy = Catalog.objects.get(owner=stranger)
+    assert response["Location"] == f"/catalogs/{copy.pk}/"
+    assert copy.flashcards.get().front == "hola"
+    assert client.post("/share/old-token/copy/").status_code == 404
+    assert client.get("/share/the-token/copy/").status_code == 405
+
+
 def test_library_lists_searches_and_copies(matrix, french):
     stranger = matrix["users"]["stranger"]
     public = CatalogFactory(visibility="public", language=french, name="Le vocabulaire")
