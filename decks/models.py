@@ -229,6 +229,7 @@ class ImportJob(models.Model):
     catalogs = models.ManyToManyField(Catalog, blank=True, related_name="import_jobs")
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

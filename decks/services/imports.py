@@ -9,6 +9,7 @@ file becomes one catalog named after the file; with a target catalog everything 
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from itertools import islice
 from pathlib import PurePath
@@ -133,7 +134,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     """Run a pending job to `done` or `failed`; the stored file is deleted either way."""
     # Claimed with a conditional UPDATE: a task delivered twice must not import twice.
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING, progress=0
+        status=ImportJob.Status.RUNNING, progress=0, started_at=timezone.now()
     )
     job = ImportJob.objects.select_related("owner", "target_catalog__language", "language").get(
         pk=job_id
@@ -176,6 +177,20 @@ def import_job_run(*, job_id: int) -> ImportJob:
         cache.delete(_live_progress_key(job.pk))
         job.save(update_fields=["file"])
     return job
+
+
+def import_jobs_fail_stale(*, older_than: timedelta) -> int:
+    """Fail the jobs still `running` long after they started: their worker died (a crash,
+    a deploy), so nothing will finish them, and their page would wait forever. The import
+    transaction of a dead worker was rolled back, so failing them loses nothing."""
+    stale = ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, started_at__lt=timezone.now() - older_than
+    )
+    for job in stale:
+        job.file.delete(save=False)
+        _job_fail(job, "The import was interrupted before it finished; upload the file again.")
+        job.save(update_fields=["file"])
+    return len(stale)
 
 
 def _target_still_editable(job: ImportJob) -> None:

@@ -1,12 +1,15 @@
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.test import override_settings
+from django.utils import timezone
 
 from decks.importers import ParsedFile, ParsedRow
 from decks.models import Catalog, CatalogFlashcard, Flashcard, ImportJob, Language, Role
@@ -344,3 +347,49 @@ def test_language_codes_are_read_the_same_way_as_in_the_api(do_import):
     job = do_import("words.csv", b"hola,hello,,ES\nchat,cat,,fr_FR\n")
     assert job.created_count == 1
     assert job.rejected == [{"row": 2, "reason": "Unknown language code \u201cfr_FR\u201d."}]
+
+
+def _queued_job(learner, django_capture_on_commit_callbacks) -> ImportJob:
+    """A job whose task has not run yet (its on-commit callback is dropped)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        return import_job_create(
+            owner=learner, file=upload("words.csv", b"hola,hello,,es\n"), language_code="es"
+        )
+
+
+def test_a_job_records_when_it_started(learner, languages, django_capture_on_commit_callbacks):
+    job = _queued_job(learner, django_capture_on_commit_callbacks)
+    assert job.started_at is None
+
+    job = import_job_run(job_id=job.pk)
+
+    assert job.status == ImportJob.Status.DONE
+    assert job.started_at is not None
+    assert job.finished_at is not None
+    assert job.started_at <= job.finished_at
+
+
+def test_a_job_whose_worker_died_is_failed_after_the_timeout(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    dead = _queued_job(learner, django_capture_on_commit_callbacks)
+    young = _queued_job(learner, django_capture_on_commit_callbacks)
+    now = timezone.now()
+    ImportJob.objects.filter(pk=dead.pk).update(
+        status=ImportJob.Status.RUNNING, started_at=now - timedelta(hours=2)
+    )
+    ImportJob.objects.filter(pk=young.pk).update(
+        status=ImportJob.Status.RUNNING, started_at=now - timedelta(minutes=5)
+    )
+
+    out = io.StringIO()
+    call_command("import_jobs_fail_stale", "--minutes", "60", stdout=out)
+
+    dead.refresh_from_db()
+    young.refresh_from_db()
+    assert "1 stale import job(s)" in out.getvalue()
+    assert dead.status == ImportJob.Status.FAILED
+    assert "interrupted" in dead.detail
+    assert not dead.file
+    assert young.status == ImportJob.Status.RUNNING
+    assert not Flashcard.objects.exists()
