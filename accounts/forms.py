@@ -3,36 +3,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 
 from accounts.api.serializers import PASSWORD_MAX_LENGTH
-from accounts.http import client_ip
 from accounts.models import USER_SETTINGS_EDITABLE, UserSettings
 from accounts.services import password_reset_request
+from cerego.forms import FocusFirstErrorMixin
+from cerego.http import client_ip
 from waitlist.services import INVALID_INVITE, INVITE_TOKEN_MAX_LENGTH
-
-
-def add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message under its own field."""
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
-class FocusFirstErrorMixin(BaseForm):
-    """After a refusal the cursor lands in the first field to fix.
-
-    htmx focuses an `autofocus` element in the content it swaps in, and browsers do on a
-    full page load, so this works with and without JavaScript.
-    """
-
-    def get_context(self) -> dict[str, Any]:
-        if self.is_bound:
-            for name, field in self.fields.items():
-                if name in self.errors and not field.widget.is_hidden:
-                    field.widget.attrs["autofocus"] = True
-                    break
-        return super().get_context()
 
 
 class LoginForm(AuthenticationForm):

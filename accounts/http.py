@@ -1,27 +1,10 @@
-from types import SimpleNamespace
+"""The typed request of signed-in pages; its user is ours, so it lives with the user model."""
 
-from axes.helpers import get_client_ip_address
-from django.http import HttpRequest
-from rest_framework.request import Request
-from rest_framework.throttling import ScopedRateThrottle
+from accounts.models import User
+from cerego.http import HtmxRequest
 
 
-def client_ip(request: HttpRequest | Request | None) -> str | None:
-    """The client's address as the lockout sees it, so audit and lockout agree."""
-    if request is None:
-        return None
-    return get_client_ip_address(request)
+class SignedInRequest(HtmxRequest):
+    """What a `login_required` view gets: a real user, and django-htmx's details."""
 
-
-def throttle_allows(request: HttpRequest, scope: str) -> bool:
-    """Count a web form post against the same cache-backed limit as the API door.
-
-    Both doors share one counter per scope and client, so switching door buys nothing.
-    """
-    return ScopedRateThrottle().allow_request(
-        request,  # type: ignore[arg-type]
-        SimpleNamespace(throttle_scope=scope),  # type: ignore[arg-type]
-    )
-
-
-THROTTLED_MESSAGE = "Too many attempts from your network. Please wait a while and try again."
+    user: User

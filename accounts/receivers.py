@@ -10,9 +10,9 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts.http import client_ip
 from accounts.models import AuditEvent
 from accounts.services import audit_event_record
+from cerego.http import client_ip
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_audit_login")

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from accounts import forms, services
-from accounts.forms import add_service_errors
-from accounts.http import THROTTLED_MESSAGE, client_ip, throttle_allows
 from accounts.models import User
+from cerego.forms import add_service_errors
+from cerego.http import THROTTLED_MESSAGE, client_ip, throttle_allows
 from waitlist.selectors import waitlist_invite_entry
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"

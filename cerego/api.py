@@ -4,15 +4,32 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination, status
-from rest_framework.permissions import AllowAny
+from rest_framework import exceptions, pagination, serializers
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from decks.exceptions import DuplicateFlashcard
+from cerego.exceptions import DomainError
+
+
+class DetailSerializer(serializers.Serializer):
+    """The body of every error and of answers that only say what happened."""
+
+    detail = serializers.CharField()
+
+
+class IsAdmin(BasePermission):
+    """Staff only: signed in with `is_admin`."""
+
+    message = "Only staff may do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and getattr(user, "is_admin", False))
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -34,14 +51,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map domain errors to HTTP once, so every API error is JSON.
 
     Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
-    shape. A duplicate word is a 409 naming the card that holds it. Anything DRF does not
-    know stays a 500 (logged) but still answers JSON.
+    shape. A DomainError answers its own status with its extra fields (a duplicate word:
+    409 naming the card that holds it). Anything DRF does not know stays a 500 (logged)
+    but still answers JSON.
     """
-    if isinstance(exc, DuplicateFlashcard):
-        return Response(
-            {"detail": exc.messages[0], "duplicate_of": exc.duplicate_of},
-            status=status.HTTP_409_CONFLICT,
-        )
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.messages[0], **exc.extra()}, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -1,9 +1,7 @@
 """Web forms of decks: they parse and type the input; the services decide what is allowed."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from decks.exceptions import DuplicateFlashcard
 from decks.models import BACK_MAX_LENGTH, FRONT_MAX_LENGTH, HINT_MAX_LENGTH, Catalog, Language, Role
 from decks.services.catalogs import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
@@ -39,15 +37,3 @@ class FlashcardForm(forms.Form):
 class ShareForm(forms.Form):
     user = forms.CharField(max_length=254, label="Username or email")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    if isinstance(error, DuplicateFlashcard) and "front" in form.fields:
-        form.add_error("front", error)
-        return
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

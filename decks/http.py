@@ -1,9 +1,7 @@
 """HTTP pieces both doors of decks (pages and API) use."""
 
-from django.http import HttpRequest, HttpResponse
-from django_htmx.middleware import HtmxDetails
+from django.http import HttpResponse
 
-from accounts.models import User
 from decks.models import Catalog
 from decks.services.exports import (
     EXPORT_FORMATS,
@@ -11,13 +9,6 @@ from decks.services.exports import (
     catalog_export_csv,
     export_file_name,
 )
-
-
-class SignedInRequest(HttpRequest):
-    """What a `login_required` view gets: a real user, and django-htmx's details."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 def catalog_export_response(catalog: Catalog, file_format: str) -> HttpResponse:

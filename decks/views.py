@@ -10,10 +10,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.http import client_ip
+from accounts.http import SignedInRequest
+from cerego.forms import add_service_errors
+from cerego.http import client_ip
 from decks import selectors
-from decks.forms import CatalogForm, FlashcardForm, ShareForm, add_service_errors
-from decks.http import SignedInRequest
+from decks.forms import CatalogForm, FlashcardForm, ShareForm
 from decks.models import Catalog, Flashcard, Language, Role
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services

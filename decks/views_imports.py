@@ -6,7 +6,8 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from decks.http import SignedInRequest, catalog_export_response
+from accounts.http import SignedInRequest
+from decks.http import catalog_export_response
 from decks.import_forms import ImportForm
 from decks.selectors import catalogs_visible_to, import_jobs_of
 from decks.services.exports import EXPORT_FORMATS

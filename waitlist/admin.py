@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.http import client_ip
+from cerego.http import client_ip
 from waitlist.models import WaitlistEntry
 from waitlist.services import waitlist_entry_approve, waitlist_entry_reject
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.forms import FocusFirstErrorMixin
+from cerego.forms import FocusFirstErrorMixin
 from waitlist.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH
 
 

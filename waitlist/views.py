@@ -1,20 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django_htmx.middleware import HtmxDetails
 
-from accounts.forms import add_service_errors
-from accounts.http import THROTTLED_MESSAGE, throttle_allows
+from cerego.forms import add_service_errors
+from cerego.http import THROTTLED_MESSAGE, HtmxRequest, throttle_allows
 from waitlist.forms import JoinForm
 from waitlist.services import JOINED_MESSAGE, waitlist_entry_join
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def landing(request: HtmxHttpRequest) -> HttpResponse:
+def landing(request: HtmxRequest) -> HttpResponse:
     """The front page: the waitlist form, or a greeting for someone signed in.
 
     HTMX posts get only the form region back; without JavaScript the form posts

@@ -8,12 +8,6 @@ PASSWORD_MAX_LENGTH = 4096
 TOKEN_MAX_LENGTH = 4096
 
 
-class DetailSerializer(serializers.Serializer):
-    """The body of every error and of answers that only say what happened."""
-
-    detail = serializers.CharField()
-
-
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()

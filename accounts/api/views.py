@@ -18,11 +18,11 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import services
 from accounts.api import serializers as s
-from accounts.http import client_ip
 from accounts.models import AuditEvent, User
-from cerego.api import AnonymousThrottledView
+from cerego.api import AnonymousThrottledView, DetailSerializer
+from cerego.http import client_ip
 
-ERROR = s.DetailSerializer
+ERROR = DetailSerializer
 INVALID = OpenApiResponse(description="Invalid input: field errors.")
 UNAUTHORIZED = OpenApiResponse(ERROR, description="Missing, invalid or expired credentials.")
 THROTTLED = OpenApiResponse(ERROR, description="Too many requests; see Retry-After.")
@@ -183,7 +183,7 @@ class PasswordResetView(AnonymousThrottledView):
 
     @extend_schema(
         request=s.PasswordResetInputSerializer,
-        responses={202: s.DetailSerializer, 400: INVALID, 429: THROTTLED},
+        responses={202: DetailSerializer, 400: INVALID, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
         serializer = s.PasswordResetInputSerializer(data=request.data)

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.http import client_ip
 from accounts.models import User
+from cerego.http import client_ip
 from decks import selectors
 from decks.api import serializers as s
 from decks.api.permissions import EDIT, OWN, VIEW, ObjectAccess

@@ -8,11 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.permissions import IsAdmin
-from accounts.api.serializers import DetailSerializer
-from accounts.http import client_ip
 from accounts.models import User
-from cerego.api import AnonymousThrottledView
+from cerego.api import AnonymousThrottledView, DetailSerializer, IsAdmin
+from cerego.http import client_ip
 from waitlist import selectors, services
 from waitlist.api.serializers import JoinInputSerializer, WaitlistEntrySerializer
 from waitlist.models import WaitlistEntry

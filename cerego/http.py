@@ -1,0 +1,35 @@
+"""Request helpers every app's pages and API views use."""
+
+from types import SimpleNamespace
+
+from axes.helpers import get_client_ip_address
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
+from rest_framework.throttling import ScopedRateThrottle
+
+THROTTLED_MESSAGE = "Too many attempts from your network. Please wait a while and try again."
+
+
+class HtmxRequest(HttpRequest):
+    """Any page request: django-htmx's details are always there."""
+
+    htmx: HtmxDetails
+
+
+def client_ip(request: HttpRequest | Request | None) -> str | None:
+    """The client's address as the lockout sees it, so audit and lockout agree."""
+    if request is None:
+        return None
+    return get_client_ip_address(request)
+
+
+def throttle_allows(request: HttpRequest, scope: str) -> bool:
+    """Count a web form post against the same cache-backed limit as the API door.
+
+    Both doors share one counter per scope and client, so switching door buys nothing.
+    """
+    return ScopedRateThrottle().allow_request(
+        request,  # type: ignore[arg-type]
+        SimpleNamespace(throttle_scope=scope),  # type: ignore[arg-type]
+    )
