@@ -8,7 +8,6 @@ from accounts.models import AuditEvent, User, UserSettings
 class UserSettingsInline(admin.StackedInline):
     model = UserSettings
     can_delete = False
-    filter_horizontal = ["preferred_quiz_types"]
 
 
 class UserCreationForm(AdminUserCreationForm):

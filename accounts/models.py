@@ -5,13 +5,12 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
-DESIRED_RETENTION_MIN = 0.70
-DESIRED_RETENTION_MAX = 0.97
-DAILY_LIMIT_MAX = 9999
+# A password longer than this is refused before hashing (a cheap guard against slow hashes
+# of megabyte strings); forms and serializers both read it from here.
+PASSWORD_MAX_LENGTH = 4096
 
 
 @cache
@@ -37,7 +36,7 @@ class UserManager(BaseUserManager["User"]):
         user.set_password(password)
         user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
         user.save(using=self._db)
-        # Every user has learning settings from the start; nothing reads a missing row.
+        # Every user has settings from the start; nothing reads a missing row.
         UserSettings.objects.create(user=user)
         return user
 
@@ -103,7 +102,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class UserSettings(models.Model):
-    """A learner's study preferences; one row per user."""
+    """A person's preferences about the site itself; one row per user.
+
+    What the scheduler reads (retention, limits, quiz types…) lives with it, in
+    `quizzes.StudySettings`; the settings page and API show both as one resource.
+    """
 
     class Theme(models.TextChoices):
         SYSTEM = "system", "Follow the system"
@@ -111,71 +114,20 @@ class UserSettings(models.Model):
         DARK = "dark", "Dark"
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="settings")
-    desired_retention = models.FloatField(
-        default=0.90,
-        validators=[
-            MinValueValidator(DESIRED_RETENTION_MIN),
-            MaxValueValidator(DESIRED_RETENTION_MAX),
-        ],
-        help_text="The recall probability the scheduler aims for (0.70-0.97).",
-    )
-    daily_new_limit = models.PositiveIntegerField(
-        default=20, validators=[MaxValueValidator(DAILY_LIMIT_MAX)]
-    )
-    daily_review_limit = models.PositiveIntegerField(
-        default=200, validators=[MaxValueValidator(DAILY_LIMIT_MAX)]
-    )
-    preferred_quiz_types = models.ManyToManyField("quizzes.QuizType", blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    day_rollover_hour = models.PositiveSmallIntegerField(
-        default=4,
-        validators=[MaxValueValidator(23)],
-        help_text="The hour (in the learner's time zone) at which a new study day starts.",
-    )
     theme = models.CharField(max_length=8, choices=Theme, default=Theme.SYSTEM)
-    fsrs_parameters = models.JSONField(
-        null=True, blank=True, help_text="Personalised FSRS weights; null until optimised."
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "user settings"
         verbose_name_plural = "user settings"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    desired_retention__gte=DESIRED_RETENTION_MIN,
-                    desired_retention__lte=DESIRED_RETENTION_MAX,
-                ),
-                name="accounts_usersettings_retention_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(day_rollover_hour__lte=23),
-                name="accounts_usersettings_rollover_hour_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(
-                    daily_new_limit__lte=DAILY_LIMIT_MAX, daily_review_limit__lte=DAILY_LIMIT_MAX
-                ),
-                name="accounts_usersettings_daily_limits_range",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Settings of {self.user}"
 
 
-# What a learner sets on the settings page and through the API; the FSRS parameters are
-# fitted from their reviews, never typed.
-USER_SETTINGS_EDITABLE = [
-    "desired_retention",
-    "daily_new_limit",
-    "daily_review_limit",
-    "preferred_quiz_types",
-    "time_zone",
-    "day_rollover_hour",
-    "theme",
-]
+# What a person sets about the site on the settings page and through the API.
+USER_SETTINGS_EDITABLE = ["time_zone", "theme"]
 
 
 class AuditEvent(models.Model):

@@ -2,7 +2,6 @@ from functools import partial
 from typing import Any
 
 from axes.utils import reset as axes_reset
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.lockout import account_lockout_key
 from accounts.models import AuditEvent, User, UserSettings
 from accounts.selectors import users_with_email
+from accounts.tasks import password_reset_mail_send
 
 INVALID_RESET_LINK = "This password reset link is invalid or has expired; ask for a new one."
 
@@ -86,36 +86,6 @@ def user_create(*, username: str, email: str, password: str, is_admin: bool = Fa
 
 
 @transaction.atomic
-def user_register(
-    *, username: str, email: str, password: str, invite_token: str = "", ip: str | None = None
-) -> User:
-    """Register a new learner, with a valid invite unless the waitlist is switched off.
-
-    The invite is locked and spent in the same transaction that creates the user: two
-    registrations racing with one invite leave one user, never two, never half of one.
-    """
-    # Imported here: waitlist's services record audit events through this module.
-    from waitlist.services import waitlist_entry_registered_mark, waitlist_invite_redeem
-
-    email = User.objects.normalize_email(email.strip())
-    entry = None
-    if settings.WAITLIST_ENABLED:
-        entry = waitlist_invite_redeem(token=invite_token, email=email)
-    user = user_create(username=username.strip(), email=email, password=password)
-    if entry is None:
-        # Registered without an invite (waitlist off): staff need not decide on them any more.
-        waitlist_entry_registered_mark(email=email)
-    audit_event_record(
-        action=AuditEvent.Action.REGISTERED,
-        actor=user,
-        target=f"user {user.pk}",
-        ip=ip,
-        extra={"waitlist_entry": entry.pk} if entry else {},
-    )
-    return user
-
-
-@transaction.atomic
 def user_update(*, user: User, username: str | None = None, email: str | None = None) -> User:
     """Change a user's profile; names and emails stay unique regardless of case."""
     if username is not None:
@@ -139,14 +109,11 @@ def user_update(*, user: User, username: str | None = None, email: str | None = 
 
 @transaction.atomic
 def user_settings_update(*, user_settings: UserSettings, **fields: Any) -> UserSettings:
-    """Change learning settings; `preferred_quiz_types` replaces the whole set."""
-    quiz_types = fields.pop("preferred_quiz_types", None)
+    """Change a person's site settings (time zone, theme)."""
     for name, value in fields.items():
         setattr(user_settings, name, value)
     user_settings.full_clean(exclude=["user"])
     user_settings.save()
-    if quiz_types is not None:
-        user_settings.preferred_quiz_types.set(quiz_types)
     return user_settings
 
 
@@ -207,8 +174,6 @@ def password_reset_request(*, email: str, ip: str | None) -> None:
 
     The caller answers the same either way, so nobody learns which emails have accounts.
     """
-    from accounts.tasks import password_reset_mail_send
-
     for user in users_with_email(email):
         if not user.has_usable_password():
             continue

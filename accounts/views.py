@@ -1,8 +1,7 @@
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +13,6 @@ from accounts import forms, services
 from accounts.models import User
 from cerego.forms import add_service_errors
 from cerego.http import THROTTLED_MESSAGE, client_ip, throttle_allows
-from waitlist.selectors import waitlist_invite_entry
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -32,34 +30,6 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
-def register(request: HttpRequest) -> HttpResponse:
-    """Create an account from an invite link (or freely while the waitlist is off)."""
-    if request.user.is_authenticated:
-        return redirect("home")
-    token = request.POST.get("invite_token") or request.GET.get("token", "")
-    entry = waitlist_invite_entry(token) if settings.WAITLIST_ENABLED else None
-    form = forms.RegisterForm(
-        request.POST or None, initial={"invite_token": token, "email": entry and entry.email}
-    )
-    status = 200
-    if request.method == "POST":
-        if not throttle_allows(request, "register"):
-            form.add_error(None, THROTTLED_MESSAGE)
-            status = 429
-        elif form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "password_confirm"}
-            try:
-                user = services.user_register(**data, ip=client_ip(request))
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                login(request, user, backend=BACKEND)
-                messages.success(request, f"Welcome to Cerego, {user.username}!")
-                return redirect("home")
-    context = {"form": form, "entry": entry, "invite_needed": settings.WAITLIST_ENABLED}
-    return render(request, "accounts/register.html", context, status=status)
-
-
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
@@ -75,21 +45,6 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
-
-
-@login_required
-def learning_settings(request: HttpRequest) -> HttpResponse:
-    user_settings = cast(User, request.user).settings
-    form = forms.LearningSettingsForm(request.POST or None, instance=user_settings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_settings_update(user_settings=user_settings, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your learning settings are saved.")
-            return redirect("settings")
-    return render(request, "accounts/settings.html", {"form": form})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

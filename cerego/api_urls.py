@@ -4,7 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("auth/", include("accounts.api.urls")),
-    path("waitlist/", include("waitlist.api.urls")),
+    path("", include("quizzes.api.urls")),
+    path("", include("waitlist.api.urls")),
     path("", include("decks.api.import_urls")),
     path("", include("decks.api.urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "cerego",  # the commands that set up the whole site (init_db, load_demo_data)
     "accounts",
     "decks",
     "quizzes",

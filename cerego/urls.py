@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("waitlist.urls")),
+    path("", include("quizzes.urls")),
     path("", include("decks.import_urls")),
     path("", include("decks.urls")),
     path("api/v1/", include("cerego.api_urls")),

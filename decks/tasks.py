@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
-from decks.services.imports import import_job_run
-
 
 @task()
 def import_job_run_task(job_id: int) -> None:
     """Import the file of one ImportJob; the job records success or failure itself."""
+    from decks.services.imports import import_job_run
+
     import_job_run(job_id=job_id)

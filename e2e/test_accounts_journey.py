@@ -115,8 +115,9 @@ def edit_learning_settings(page: Page, shot: Shot) -> None:
     expect(page.get_by_label("Daily new limit")).to_have_value("30")
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     shot(page, "settings-saved")
-    saved = User.objects.get(username="ada").settings
-    assert (saved.desired_retention, saved.daily_new_limit, saved.time_zone) == (
+    ada = User.objects.get(username="ada")
+    saved = ada.study_settings
+    assert (saved.desired_retention, saved.daily_new_limit, ada.settings.time_zone) == (
         0.85,
         30,
         "Europe/Paris",

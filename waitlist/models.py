@@ -7,6 +7,8 @@ from django.utils import timezone
 
 NAME_MAX_LENGTH = 150
 NOTE_MAX_LENGTH = 1000
+# Longer than any token we mint: a longer one is refused before it is hashed.
+INVITE_TOKEN_MAX_LENGTH = 128
 
 
 def invite_token_hash(token: str) -> str:

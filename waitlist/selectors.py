@@ -1,7 +1,6 @@
 from django.db.models import QuerySet
 
-from waitlist.models import WaitlistEntry, invite_token_hash
-from waitlist.services import INVITE_TOKEN_MAX_LENGTH
+from waitlist.models import INVITE_TOKEN_MAX_LENGTH, WaitlistEntry, invite_token_hash
 
 
 def waitlist_entries(*, status: str | None = None) -> QuerySet[WaitlistEntry]:

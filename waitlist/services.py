@@ -9,11 +9,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from accounts.services import audit_event_record
-from waitlist.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, WaitlistEntry, invite_token_hash
+from accounts.services import audit_event_record, user_create
+from waitlist.models import (
+    INVITE_TOKEN_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    WaitlistEntry,
+    invite_token_hash,
+)
+from waitlist.tasks import invite_mail_send
 
 EMAIL_MAX_LENGTH = 254
-INVITE_TOKEN_MAX_LENGTH = 128
 # The one answer to every join, whatever happened: nobody learns who is waiting or registered.
 JOINED_MESSAGE = (
     "Thanks! If this email is new to us it is now on the waitlist; "
@@ -94,8 +100,6 @@ def waitlist_entry_approve(
 
     Approving again sends a new invite; the old link stops working at once.
     """
-    from waitlist.tasks import invite_mail_send
-
     entry = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
     _decide(entry, WaitlistEntry.Status.APPROVED, actor, AuditEvent.Action.WAITLIST_APPROVED, ip)
     transaction.on_commit(lambda: invite_mail_send.enqueue(entry_id=entry.pk))
@@ -177,3 +181,30 @@ def waitlist_invite_redeem(*, token: str, email: str) -> WaitlistEntry:
     entry.invite_used_at = timezone.now()
     entry.save()
     return entry
+
+
+@transaction.atomic
+def user_register(
+    *, username: str, email: str, password: str, invite_token: str = "", ip: str | None = None
+) -> User:
+    """Register a new learner, with a valid invite unless the waitlist is switched off.
+
+    The invite is locked and spent in the same transaction that creates the user: two
+    registrations racing with one invite leave one user, never two, never half of one.
+    """
+    email = User.objects.normalize_email(email.strip())
+    entry = None
+    if settings.WAITLIST_ENABLED:
+        entry = waitlist_invite_redeem(token=invite_token, email=email)
+    user = user_create(username=username.strip(), email=email, password=password)
+    if entry is None:
+        # Registered without an invite (waitlist off): staff need not decide on them any more.
+        waitlist_entry_registered_mark(email=email)
+    audit_event_record(
+        action=AuditEvent.Action.REGISTERED,
+        actor=user,
+        target=f"user {user.pk}",
+        ip=ip,
+        extra={"waitlist_entry": entry.pk} if entry else {},
+    )
+    return user

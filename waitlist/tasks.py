@@ -6,12 +6,12 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from waitlist.services import waitlist_invite_issue
-
 
 @task
 def invite_mail_send(*, entry_id: int) -> None:
     """Mail an approved entry its invite link (a fresh token each time)."""
+    from waitlist.services import waitlist_invite_issue
+
     issued = waitlist_invite_issue(entry_id=entry_id)
     if issued is None:
         return

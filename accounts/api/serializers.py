@@ -1,10 +1,8 @@
 from rest_framework import serializers
 from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
 
-from accounts.models import USER_SETTINGS_EDITABLE, User, UserSettings
-from quizzes.models import QuizType
+from accounts.models import PASSWORD_MAX_LENGTH, User
 
-PASSWORD_MAX_LENGTH = 4096
 TOKEN_MAX_LENGTH = 4096
 
 
@@ -26,18 +24,6 @@ class RefreshInputSerializer(serializers.Serializer):
     refresh = serializers.CharField(max_length=TOKEN_MAX_LENGTH)
 
 
-class RegisterInputSerializer(serializers.Serializer):
-    invite_token = serializers.CharField(
-        max_length=128,
-        required=False,
-        allow_blank=True,
-        help_text="The token from the invite link; required while the waitlist is on.",
-    )
-    username = serializers.CharField(max_length=150)
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, write_only=True)
-
-
 class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -49,17 +35,6 @@ class MeUpdateSerializer(serializers.Serializer):
     # No model validators here: uniqueness and the username rules live in the service.
     username = serializers.CharField(max_length=150, required=False)
     email = serializers.EmailField(max_length=254, required=False)
-
-
-class UserSettingsSerializer(serializers.ModelSerializer):
-    preferred_quiz_types = serializers.SlugRelatedField(
-        many=True, slug_field="code", queryset=QuizType.objects.all(), required=False
-    )
-
-    class Meta:
-        model = UserSettings
-        fields = [*USER_SETTINGS_EDITABLE, "fsrs_parameters"]
-        read_only_fields = ["fsrs_parameters"]
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):

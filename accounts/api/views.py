@@ -110,20 +110,6 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RegisterView(AnonymousThrottledView):
-    throttle_scope = "register"
-
-    @extend_schema(
-        request=s.RegisterInputSerializer,
-        responses={201: s.MeSerializer, 400: INVALID, 429: THROTTLED},
-    )
-    def post(self, request: Request) -> Response:
-        serializer = s.RegisterInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data, ip=client_ip(request))
-        return Response(s.MeSerializer(user).data, status=status.HTTP_201_CREATED)
-
-
 class MeView(APIView):
     @extend_schema(responses={200: s.MeSerializer, 401: UNAUTHORIZED})
     def get(self, request: Request) -> Response:
@@ -138,26 +124,6 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=cast(User, request.user), **serializer.validated_data)
         return Response(s.MeSerializer(user).data)
-
-
-class SettingsView(APIView):
-    @extend_schema(responses={200: s.UserSettingsSerializer, 401: UNAUTHORIZED})
-    def get(self, request: Request) -> Response:
-        return Response(s.UserSettingsSerializer(cast(User, request.user).settings).data)
-
-    @extend_schema(
-        request=s.UserSettingsSerializer,
-        responses={200: s.UserSettingsSerializer, 400: INVALID, 401: UNAUTHORIZED},
-    )
-    def patch(self, request: Request) -> Response:
-        serializer = s.UserSettingsSerializer(
-            cast(User, request.user).settings, data=request.data, partial=True
-        )
-        serializer.is_valid(raise_exception=True)
-        user_settings = services.user_settings_update(
-            user_settings=cast(User, request.user).settings, **serializer.validated_data
-        )
-        return Response(s.UserSettingsSerializer(user_settings).data)
 
 
 class PasswordChangeView(APIView):

@@ -20,19 +20,12 @@ def test_email_is_unique_regardless_of_case_in_the_database():
         User.objects.bulk_create([User(username="other", email="MARIA@Example.COM")])
 
 
-def test_every_new_user_has_default_learning_settings():
+def test_every_new_user_has_default_site_settings():
     user = UserFactory()
 
     settings = UserSettings.objects.get(user=user)
-    assert settings.desired_retention == pytest.approx(0.90)
-    assert settings.fsrs_parameters is None
     assert settings.time_zone == "UTC"
-
-
-def test_desired_retention_outside_its_range_is_refused_by_the_database():
-    user = UserFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        UserSettings.objects.filter(user=user).update(desired_retention=0.99)
+    assert settings.theme == UserSettings.Theme.SYSTEM
 
 
 def test_admin_role_opens_django_admin():

@@ -13,12 +13,9 @@ from accounts.services import (
     audit_event_record,
     refresh_tokens_revoke,
     user_create,
-    user_register,
 )
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from cerego import settings as production_settings
-from waitlist.models import WaitlistEntry
-from waitlist.tests.factories import WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,27 +127,6 @@ def test_user_create_reports_every_problem_under_its_field():
         user_create(username="TAKEN", email="Taken@Example.com", password="123")
 
     assert set(error.value.message_dict) == {"username", "email", "password"}
-
-
-def test_register_without_waitlist_needs_no_invite(settings):
-    settings.WAITLIST_ENABLED = False
-    WaitlistEntryFactory(email="Walkin@example.com")
-
-    user = user_register(
-        username="walkin", email=" walkin@example.com ", password="long-pass-phrase"
-    )
-
-    assert user.email == "walkin@example.com"
-    assert AuditEvent.objects.filter(action="registered", actor=user).count() == 1
-    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.REGISTERED
-
-
-def test_register_with_the_waitlist_on_needs_an_invite():
-    with pytest.raises(ValidationError) as error:
-        user_register(username="walkin", email="walkin@example.com", password="long-pass-phrase")
-
-    assert "invite_token" in error.value.message_dict
-    assert not User.objects.exists()
 
 
 def test_refresh_tokens_revoke_blacklists_only_this_users_tokens():

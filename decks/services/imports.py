@@ -28,6 +28,7 @@ from decks.models import Catalog, ImportJob, Language, normalize_language_code
 from decks.selectors import catalog_is_editable_by, language_by_code, languages_by_code
 from decks.services.card_fields import CardFields, flashcard_fields_clean, unknown_language_message
 from decks.services.flashcards import flashcards_bulk_create
+from decks.tasks import import_job_run_task
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +105,6 @@ def import_job_create(
     )
     job.file.save(job.file_name, file, save=False)
     job.save()
-    from decks.tasks import import_job_run_task  # the task module imports this one
 
     transaction.on_commit(partial(import_job_run_task.enqueue, job.pk))
     return job

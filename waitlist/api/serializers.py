@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from waitlist.models import NAME_MAX_LENGTH, NOTE_MAX_LENGTH, WaitlistEntry
+from accounts.models import PASSWORD_MAX_LENGTH
+from waitlist.models import INVITE_TOKEN_MAX_LENGTH, NAME_MAX_LENGTH, NOTE_MAX_LENGTH, WaitlistEntry
 
 
 class JoinInputSerializer(serializers.Serializer):
@@ -31,3 +32,15 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
             "invite_used_at",
         ]
         read_only_fields = fields
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    invite_token = serializers.CharField(
+        max_length=INVITE_TOKEN_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        help_text="The token from the invite link; required while the waitlist is on.",
+    )
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, write_only=True)

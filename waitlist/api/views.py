@@ -8,14 +8,20 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.serializers import MeSerializer
 from accounts.models import User
 from cerego.api import AnonymousThrottledView, DetailSerializer, IsAdmin
 from cerego.http import client_ip
 from waitlist import selectors, services
-from waitlist.api.serializers import JoinInputSerializer, WaitlistEntrySerializer
+from waitlist.api.serializers import (
+    JoinInputSerializer,
+    RegisterInputSerializer,
+    WaitlistEntrySerializer,
+)
 from waitlist.models import WaitlistEntry
 
 INVALID = OpenApiResponse(description="Invalid input: field errors.")
+THROTTLED = OpenApiResponse(DetailSerializer, description="Too many requests; see Retry-After.")
 UNAUTHORIZED = OpenApiResponse(DetailSerializer, description="Not signed in.")
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Signed in, but not staff.")
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such entry.")
@@ -87,3 +93,17 @@ class WaitlistEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         return self._decided(request, services.waitlist_entry_reject)
+
+
+class RegisterView(AnonymousThrottledView):
+    throttle_scope = "register"
+
+    @extend_schema(
+        request=RegisterInputSerializer,
+        responses={201: MeSerializer, 400: INVALID, 429: THROTTLED},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RegisterInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(**serializer.validated_data, ip=client_ip(request))
+        return Response(MeSerializer(user).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,42 @@
+from typing import Any
+
+from django import forms
+
+from accounts.models import USER_SETTINGS_EDITABLE, UserSettings
+from cerego.forms import FocusFirstErrorMixin
+from quizzes.models import STUDY_SETTINGS_EDITABLE, StudySettings
+
+FIELD_ORDER = [
+    "desired_retention",
+    "daily_new_limit",
+    "daily_review_limit",
+    "preferred_quiz_types",
+    "time_zone",
+    "day_rollover_hour",
+    "theme",
+]
+
+
+class LearningSettingsForm(FocusFirstErrorMixin, forms.Form):
+    """The settings page: the site's settings and the scheduler's, as one form.
+
+    The fields come from the two models, so their limits and choices are said once.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(
+            forms.fields_for_model(
+                StudySettings,
+                fields=STUDY_SETTINGS_EDITABLE,
+                widgets={"preferred_quiz_types": forms.CheckboxSelectMultiple},
+            )
+        )
+        self.fields.update(
+            forms.fields_for_model(
+                UserSettings,
+                fields=USER_SETTINGS_EDITABLE,
+                help_texts={"time_zone": "An IANA name, such as Europe/Paris or America/New_York."},
+            )
+        )
+        self.order_fields(FIELD_ORDER)
