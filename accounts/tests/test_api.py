@@ -41,11 +41,6 @@ def bearer(api_client, access):
     return api_client
 
 
-def register(api_client, **overrides):
-    body = {"username": "ada", "email": "ada@example.com", "password": "analytical-engine-1843"}
-    return api_client.post(REGISTER, body | overrides, format="json")
-
-
 # --- The whole journey, as a mobile client makes it --------------------------------
 
 

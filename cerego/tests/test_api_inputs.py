@@ -14,11 +14,6 @@ PASSWORD_RESET = "/api/v1/auth/password/reset/"
 PASSWORD_RESET_CONFIRM = "/api/v1/auth/password/reset/confirm/"
 
 
-def register(api_client, **overrides):
-    body = {"username": "ada", "email": "ada@example.com", "password": "analytical-engine-1843"}
-    return api_client.post(REGISTER, body | overrides, format="json")
-
-
 ODD_VALUES: list[object] = [
     None,
     1e308,
