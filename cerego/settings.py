@@ -233,6 +233,14 @@ if DEBUG:
 # --- Uploads and imports -----------------------------------------------------------
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+
+# Studying. Fuzzing spreads reviews that would fall due together over nearby days.
+FSRS_ENABLE_FUZZING = env.bool("FSRS_ENABLE_FUZZING", default=True)
+QUIZ_SIZE_DEFAULT = 20
+QUIZ_SIZE_MAX = 100
+SYNC_BATCH_MAX = 1000
+# How far ahead of the server's clock a synced review may claim to be (device clock skew).
+SYNC_CLOCK_SKEW = timedelta(minutes=5)
 # Files over 2.5 MB stream to a temporary file instead of memory; an over-size import is
 # skipped while it streams in (decks.uploads), before anything is stored.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from quizzes.services import quiz_types_seed
+from quizzes.services.quiz_types import quiz_types_seed
 from waitlist.models import WaitlistEntry
 from waitlist.services import JOINED_MESSAGE
 from waitlist.tests.helpers import invite_link

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from e2e.conftest import PHONE
-from quizzes.services import quiz_types_seed
+from quizzes.services.quiz_types import quiz_types_seed
 from waitlist.models import WaitlistEntry
 from waitlist.services import JOINED_MESSAGE, waitlist_invite_issue
 from waitlist.tests.factories import WaitlistEntryFactory

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from accounts.http import SignedInRequest
 from cerego.forms import add_service_errors
 from quizzes.forms import LearningSettingsForm
-from quizzes.selectors import learning_settings
-from quizzes.services import learning_settings_update
+from quizzes.selectors.settings import learning_settings
+from quizzes.services.settings import learning_settings_update
 
 
 @login_required

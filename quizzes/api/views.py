@@ -6,8 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from quizzes import selectors, services
 from quizzes.api.serializers import LearningSettingsSerializer
+from quizzes.selectors.settings import learning_settings
+from quizzes.services.settings import learning_settings_update
 
 INVALID = OpenApiResponse(description="Invalid input: field errors.")
 
@@ -17,7 +18,7 @@ class SettingsView(APIView):
 
     @extend_schema(responses={200: LearningSettingsSerializer})
     def get(self, request: Request) -> Response:
-        values = selectors.learning_settings(cast(User, request.user))
+        values = learning_settings(cast(User, request.user))
         return Response(LearningSettingsSerializer(values).data)
 
     @extend_schema(
@@ -27,7 +28,7 @@ class SettingsView(APIView):
     def patch(self, request: Request) -> Response:
         serializer = LearningSettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        values = services.learning_settings_update(
+        values = learning_settings_update(
             user=cast(User, request.user), **serializer.validated_data
         )
         return Response(LearningSettingsSerializer(values).data)

@@ -1,7 +1,7 @@
 import pytest
 
 from quizzes.models import QuizType
-from quizzes.selectors import study_settings_of
+from quizzes.selectors.settings import study_settings_of
 
 pytestmark = pytest.mark.django_db
 

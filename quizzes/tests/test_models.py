@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import UserFactory
 from quizzes.models import StudySettings
-from quizzes.selectors import study_settings_of
+from quizzes.selectors.settings import study_settings_of
 
 pytestmark = pytest.mark.django_db
 

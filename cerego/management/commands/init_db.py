@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import admin_user_ensure
 from decks.services.languages import languages_seed
-from quizzes.services import quiz_types_seed
+from quizzes.services.quiz_types import quiz_types_seed
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""The learner's settings resource: the site's settings and the scheduler's, as one."""
+
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -5,28 +7,7 @@ from django.db import transaction
 
 from accounts.models import USER_SETTINGS_EDITABLE, User
 from accounts.services import user_settings_update
-from quizzes.models import QuizType
-from quizzes.selectors import learning_settings, study_settings_of
-
-QUIZ_TYPES = [
-    ("flip", "Flip card", "See the front, recall the back, flip and grade yourself.", 1),
-    ("multiple_choice", "Multiple choice", "Pick the back among several choices.", 1),
-    ("true_false", "True or false", "Say whether the pair shown belongs together.", 1),
-    ("reverse_choice", "Reverse choice", "See the back, pick the front.", 2),
-    ("typed", "Typed answer", "See the front, type the back.", 3),
-    ("reverse_typed", "Reverse typed answer", "See the back, type the front.", 3),
-]
-
-
-@transaction.atomic
-def quiz_types_seed() -> int:
-    """Create or refresh the quiz types of the spec; returns how many there are."""
-    for code, name, description, difficulty in QUIZ_TYPES:
-        QuizType.objects.update_or_create(
-            code=code,
-            defaults={"name": name, "description": description, "difficulty": difficulty},
-        )
-    return len(QUIZ_TYPES)
+from quizzes.selectors.settings import learning_settings, study_settings_of
 
 
 @transaction.atomic

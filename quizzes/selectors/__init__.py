@@ -1,0 +1,1 @@
+"""Reads of the quizzes app that both doors (pages and API) use, by concept."""

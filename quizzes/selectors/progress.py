@@ -1,0 +1,233 @@
+"""What a learner's memory looks like: per card, in summary, and one card's history."""
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncHour
+
+from accounts.models import User
+from decks.models import Catalog, CatalogFlashcard
+from decks.selectors import catalogs_in_collection_of
+from quizzes import memory
+from quizzes.models import CardProgress, CardState, ReviewLog
+from quizzes.selectors.settings import study_settings_of
+from quizzes.selectors.study import new_cards_started_since, new_flashcards
+from quizzes.study_days import study_day_bounds, study_day_of, study_streak
+
+FORECAST_DAYS = 30
+STREAK_HORIZON_DAYS = 400
+
+
+def learner_decay(user: User) -> float:
+    return memory.decay_of(memory.parameters_of(study_settings_of(user)))
+
+
+def progress_of(
+    user: User,
+    *,
+    now: datetime,
+    catalog: Catalog | None = None,
+    due: str | None = None,
+    level: str | None = None,
+    leech: bool | None = None,
+    day_end: datetime | None = None,
+) -> QuerySet[CardProgress]:
+    """The learner's progress rows, soonest due first, filtered as the progress list asks."""
+    rows = CardProgress.objects.filter(user=user).exclude(state=CardState.NEW)
+    if catalog is not None:
+        rows = rows.filter(flashcard__memberships__catalog=catalog)
+    if due == "now":
+        rows = rows.filter(due__lte=now, suspended=False)
+    elif due == "today" and day_end is not None:
+        rows = rows.filter(due__lt=day_end, suspended=False)
+    if level is not None:
+        bounds = memory.stability_range(level)
+        rows = (
+            rows.filter(stability__gte=bounds[0], stability__lt=bounds[1])
+            if bounds
+            else rows.none()
+        )
+    if leech is not None:
+        rows = rows.filter(is_leech=leech)
+    return rows.order_by("due", "id")
+
+
+def progress_row(progress: CardProgress, *, now: datetime, decay: float) -> dict[str, Any]:
+    return {
+        "flashcard": progress.flashcard_id,
+        "state": CardState(progress.state).label,
+        "memory_strength": memory.memory_strength(
+            stability=progress.stability, last_review=progress.last_review, now=now, decay=decay
+        ),
+        "level": memory.level_of(progress.stability).name,
+        "stability": progress.stability,
+        "due": progress.due,
+        "last_review": progress.last_review,
+        "reps": progress.reps,
+        "lapses": progress.lapses,
+        "streak": progress.streak,
+        "best_streak": progress.best_streak,
+        "suspended": progress.suspended,
+        "is_leech": progress.is_leech,
+    }
+
+
+def _histogram(strengths: list[int]) -> list[int]:
+    bins = [0] * 10
+    for strength in strengths:
+        bins[min(strength // 10, 9)] += 1
+    return bins
+
+
+def _study_days(user: User, *, time_zone: str, rollover_hour: int, now: datetime) -> set[date]:
+    """The days with a review; hours are grouped in the database, days made here."""
+    hours = (
+        ReviewLog.objects.filter(
+            user=user, reviewed_at__gte=now - timedelta(days=STREAK_HORIZON_DAYS)
+        )
+        .annotate(hour=TruncHour("reviewed_at"))
+        .values_list("hour", flat=True)
+        .distinct()
+    )
+    return {study_day_of(hour, time_zone=time_zone, rollover_hour=rollover_hour) for hour in hours}
+
+
+def catalog_strengths(user: User, *, now: datetime, decay: float) -> list[dict[str, Any]]:
+    """Average memory strength of each catalog in the learner's collection (new cards 0)."""
+    catalogs = list(
+        catalogs_in_collection_of(user).order_by("name", "id").values_list("pk", "name")
+    )
+    memberships = CatalogFlashcard.objects.filter(catalog_id__in=[pk for pk, _ in catalogs])
+    cards_of: dict[int, list[int]] = defaultdict(list)
+    for catalog_id, flashcard_id in memberships.values_list("catalog_id", "flashcard_id"):
+        cards_of[catalog_id].append(flashcard_id)
+    strengths = {
+        flashcard_id: memory.memory_strength(stability=s, last_review=last, now=now, decay=decay)
+        for flashcard_id, s, last in CardProgress.objects.filter(user=user).values_list(
+            "flashcard_id", "stability", "last_review"
+        )
+    }
+    rows = []
+    for pk, name in catalogs:
+        cards = cards_of.get(pk, [])
+        studied = [strengths[card] for card in cards if card in strengths]
+        rows.append(
+            {
+                "catalog": pk,
+                "name": name,
+                "cards": len(cards),
+                "studied": len(studied),
+                "memory_strength": round(sum(studied) / len(cards)) if cards else 0,
+            }
+        )
+    return rows
+
+
+def progress_summary(
+    user: User, *, now: datetime, catalog: Catalog | None = None
+) -> dict[str, Any]:
+    """The spec's summary: what is due, today's work, the streak and the memory at a glance."""
+    study_settings = study_settings_of(user)
+    zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
+    decay = memory.decay_of(memory.parameters_of(study_settings))
+    today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
+    day_start, day_end = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)
+    rows = progress_of(user, now=now, catalog=catalog)
+    cards = list(rows.values_list("stability", "last_review", "due", "suspended", "is_leech"))
+    strengths = [
+        memory.memory_strength(stability=s, last_review=last, now=now, decay=decay)
+        for s, last, *_ in cards
+    ]
+    horizon = study_day_bounds(
+        today + timedelta(days=FORECAST_DAYS - 1), time_zone=zone, rollover_hour=rollover
+    )[1]
+    forecast = Counter(
+        max(today, study_day_of(due, time_zone=zone, rollover_hour=rollover))
+        for _, _, due, suspended, _ in cards
+        if due is not None and not suspended and due < horizon
+    )
+    retention = ReviewLog.objects.filter(
+        user=user, reviewed_at__gte=now - timedelta(days=30), state_before__state=CardState.REVIEW
+    ).aggregate(total=Count("id"), recalled=Count("id", filter=Q(rating__gt=1)))
+    new_left = max(0, study_settings.daily_new_limit - new_cards_started_since(user, day_start))
+    summary = {
+        "due_now": sum(
+            1 for _, _, due, suspended, _ in cards if due and due <= now and not suspended
+        ),
+        "due_today": sum(
+            1 for _, _, due, suspended, _ in cards if due and due < day_end and not suspended
+        ),
+        "new_available": min(new_left, new_flashcards(user, catalog=catalog).count()),
+        "reviews_today": ReviewLog.objects.filter(user=user, reviewed_at__gte=day_start).count(),
+        "study_streak": study_streak(
+            _study_days(user, time_zone=zone, rollover_hour=rollover, now=now), today=today
+        ),
+        "memory_strength_histogram": _histogram(strengths),
+        "average_memory_strength": round(sum(strengths) / len(strengths)) if strengths else 0,
+        "levels": dict(Counter(memory.level_of(s).name for s, *_ in cards)),
+        "forecast": [
+            {
+                "date": today + timedelta(days=offset),
+                "due": forecast.get(today + timedelta(days=offset), 0),
+            }
+            for offset in range(FORECAST_DAYS)
+        ],
+        "retention_30d": retention["recalled"] / retention["total"] if retention["total"] else None,
+        "leeches": sum(1 for *_, is_leech in cards if is_leech),
+    }
+    if catalog is None:
+        summary["catalogs"] = catalog_strengths(user, now=now, decay=decay)
+    return summary
+
+
+def flashcard_history(user: User, *, flashcard_id: int, now: datetime) -> dict[str, Any]:
+    """One card's reviews and its memory-strength curve since it was first studied."""
+    decay = learner_decay(user)
+    logs = list(
+        ReviewLog.objects.filter(user=user, flashcard_id=flashcard_id)
+        .select_related("quiz_type")
+        .order_by("reviewed_at", "id")
+    )
+    reviews = []
+    curve: list[dict[str, Any]] = []
+    for index, log in enumerate(logs):
+        after = log.state_after
+        due = datetime.fromisoformat(after["due"]) if after.get("due") else None
+        stability = after.get("stability")
+        reviews.append(
+            {
+                "reviewed_at": log.reviewed_at,
+                "quiz_type": log.quiz_type.code if log.quiz_type else None,
+                "rating": log.rating,
+                "correct": log.correct,
+                "interval_days": round((due - log.reviewed_at).total_seconds() / 86400, 2)
+                if due
+                else None,
+                "stability": stability,
+            }
+        )
+        until = logs[index + 1].reviewed_at if index + 1 < len(logs) else now
+        curve += _curve(log.reviewed_at, until, stability, decay)
+    return {"flashcard": flashcard_id, "reviews": reviews, "memory_strength_curve": curve}
+
+
+CURVE_POINTS = 8
+
+
+def _curve(start: datetime, end: datetime, stability: float | None, decay: float) -> list[dict]:
+    """The strength from one review to the next, sampled at a few points."""
+    span = max(end - start, timedelta(0))
+    points = []
+    for i in range(CURVE_POINTS + 1):
+        moment = start + span * i / CURVE_POINTS
+        points.append(
+            {
+                "at": moment,
+                "memory_strength": memory.memory_strength(
+                    stability=stability, last_review=start, now=moment, decay=decay
+                ),
+            }
+        )
+    return points

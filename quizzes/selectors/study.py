@@ -1,0 +1,99 @@
+"""What a learner has to study: due cards, new cards, today's counts."""
+
+import statistics
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import User
+from decks.models import Catalog, Flashcard
+from decks.selectors import catalogs_in_collection_of, flashcards_visible_to
+from quizzes import memory
+from quizzes.grading import USUAL_RESPONSE_MS
+from quizzes.models import CardProgress, CardState, QuizType, ReviewLog, StudySettings
+from quizzes.study_days import study_day_bounds, study_day_of
+
+USUAL_RESPONSE_SAMPLE = 50
+USUAL_RESPONSE_MIN_SAMPLES = 5
+
+
+def study_day_start(user: User, study_settings: StudySettings, now: datetime) -> datetime:
+    day = study_day_of(
+        now, time_zone=user.settings.time_zone, rollover_hour=study_settings.day_rollover_hour
+    )
+    return study_day_bounds(
+        day, time_zone=user.settings.time_zone, rollover_hour=study_settings.day_rollover_hour
+    )[0]
+
+
+def reviews_since(user: User, start: datetime) -> QuerySet[ReviewLog]:
+    return ReviewLog.objects.filter(user=user, reviewed_at__gte=start)
+
+
+def new_cards_started_since(user: User, start: datetime) -> int:
+    """Cards first reviewed since `start`: what the daily new-card limit counts."""
+    return reviews_since(user, start).filter(state_before__state=CardState.NEW).count()
+
+
+def old_cards_reviewed_since(user: User, start: datetime) -> int:
+    """Reviews of cards already learnt or in learning: what the daily review limit counts."""
+    return reviews_since(user, start).exclude(state_before__state=CardState.NEW).count()
+
+
+def _in_scope(cards: QuerySet, user: User, catalog: Catalog | None, field: str) -> QuerySet:
+    if catalog is not None:
+        return cards.filter(**{f"{field}memberships__catalog": catalog})
+    return cards.filter(**{f"{field}in": flashcards_visible_to(user)})
+
+
+def due_progress(
+    user: User, *, now: datetime, catalog: Catalog | None = None
+) -> QuerySet[CardProgress]:
+    """The learner's cards due now, most overdue first, then the weakest memory first."""
+    progress = CardProgress.objects.filter(user=user, due__lte=now, suspended=False).select_related(
+        "flashcard"
+    )
+    if catalog is not None:
+        progress = progress.filter(flashcard__memberships__catalog=catalog)
+    else:
+        progress = progress.filter(flashcard__in=flashcards_visible_to(user))
+    return progress.order_by("due", "stability", "id")
+
+
+def new_flashcards(user: User, *, catalog: Catalog | None = None) -> QuerySet[Flashcard]:
+    """Cards the learner has never studied, in the order they were added to the catalog.
+
+    Without a catalog: the cards of the catalogs in the learner's collection.
+    """
+    studied = CardProgress.objects.filter(user=user, flashcard=OuterRef("pk"))
+    if catalog is not None:
+        cards = Flashcard.objects.filter(memberships__catalog=catalog)
+    else:
+        cards = Flashcard.objects.filter(
+            memberships__catalog__in=catalogs_in_collection_of(user)
+        ).distinct()
+    return cards.exclude(Exists(studied)).order_by("memberships__added_at", "memberships__id")
+
+
+def usual_response_ms(user: User, quiz_type: QuizType) -> float:
+    """The learner's median time for a right answer of this type, or a default without
+    enough history: "slow" and "fast" are measured against the learner's own pace."""
+    recent = (
+        ReviewLog.objects.filter(
+            user=user, quiz_type=quiz_type, correct=True, response_ms__isnull=False
+        )
+        .order_by("-reviewed_at")
+        .values_list("response_ms", flat=True)[:USUAL_RESPONSE_SAMPLE]
+    )
+    times = [ms for ms in recent if ms is not None]
+    if len(times) < USUAL_RESPONSE_MIN_SAMPLES:
+        return USUAL_RESPONSE_MS[quiz_type.difficulty]
+    return statistics.median(times)
+
+
+def strength_of(progress: CardProgress | None, *, now: datetime, decay: float) -> int:
+    if progress is None:
+        return 0
+    return memory.memory_strength(
+        stability=progress.stability, last_review=progress.last_review, now=now, decay=decay
+    )

@@ -1,0 +1,1 @@
+"""Writes of the quizzes app, by concept."""

@@ -1,0 +1,191 @@
+"""Reviews: every answer and every synced review changes a card's memory here, once.
+
+One review is one transaction: the learner's progress row for the card is locked, the
+FSRS scheduler applied, the bookkeeping (reps, lapses, streaks, leech) updated and one
+ReviewLog written. A review with a `client_review_id` already recorded changes nothing.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import fsrs
+from django.db import transaction
+
+from accounts.models import User
+from quizzes import memory
+from quizzes.models import CardProgress, CardState, QuizType, Rating, ReviewLog, StudySettings
+from quizzes.selectors.settings import study_settings_of
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    review_log: ReviewLog
+    progress: CardProgress
+    duplicate: bool
+
+
+def _bookkeep(
+    progress: CardProgress,
+    card: fsrs.Card,
+    *,
+    rating: int,
+    correct: bool,
+    state_before: int,
+    study_settings: StudySettings,
+) -> None:
+    """Copy the new FSRS state to the row and count reps, lapses, streaks and leeches."""
+    progress.state = card.state.value
+    progress.step = card.step
+    progress.stability = card.stability
+    progress.difficulty = card.difficulty
+    progress.due = card.due
+    progress.last_review = card.last_review
+    progress.reps += 1
+    if rating == Rating.AGAIN and state_before == CardState.REVIEW:
+        progress.lapses += 1  # forgetting a learnt card, as FSRS and Anki count lapses
+    progress.streak = progress.streak + 1 if correct else 0
+    progress.best_streak = max(progress.best_streak, progress.streak)
+    if progress.lapses >= study_settings.leech_threshold and not progress.is_leech:
+        progress.is_leech = True
+        progress.suspended = progress.suspended or study_settings.suspend_leeches
+
+
+def _review(
+    progress: CardProgress,
+    scheduler: fsrs.Scheduler,
+    *,
+    rating: int,
+    reviewed_at: datetime,
+    correct: bool,
+    response_ms: int | None,
+    study_settings: StudySettings,
+) -> tuple[dict, dict]:
+    """Apply one review to the row in memory; returns the card state before and after."""
+    before_card = memory.card_of(progress) if progress.state != CardState.NEW else None
+    state_before = progress.state
+    card, _ = scheduler.review_card(
+        memory.card_of(progress),
+        fsrs.Rating(rating),
+        review_datetime=memory.as_utc(reviewed_at),
+        review_duration=response_ms,
+    )
+    _bookkeep(
+        progress,
+        card,
+        rating=rating,
+        correct=correct,
+        state_before=state_before,
+        study_settings=study_settings,
+    )
+    return memory.card_state(before_card), memory.card_state(card)
+
+
+def progress_replay(
+    *, progress: CardProgress, logs: Iterable[ReviewLog], study_settings: StudySettings
+) -> list[ReviewLog]:
+    """Rebuild a card's progress from its whole history, in time order.
+
+    Used when a review arrives older than the card's last one (offline sync), when the
+    learner's retention or parameters change, and for imported history. The logs' before
+    and after states are rewritten to match; the caller saves the row and the logs.
+    """
+    scheduler = memory.scheduler_for(study_settings)
+    suspended = progress.suspended and not progress.is_leech
+    for name, value in _NEW_PROGRESS.items():
+        setattr(progress, name, value)
+    ordered = sorted(logs, key=lambda log: (log.reviewed_at, log.pk or 0))
+    for log in ordered:
+        log.state_before, log.state_after = _review(
+            progress,
+            scheduler,
+            rating=log.rating,
+            reviewed_at=log.reviewed_at,
+            correct=_is_correct(log.rating, log.correct),
+            response_ms=log.response_ms,
+            study_settings=study_settings,
+        )
+    progress.suspended = progress.suspended or suspended
+    return ordered
+
+
+_NEW_PROGRESS = {
+    "state": CardState.NEW,
+    "step": None,
+    "stability": None,
+    "difficulty": None,
+    "due": None,
+    "last_review": None,
+    "reps": 0,
+    "lapses": 0,
+    "streak": 0,
+    "best_streak": 0,
+    "is_leech": False,
+    "suspended": False,
+}
+
+
+def _is_correct(rating: int, correct: bool | None) -> bool:
+    """A review without a quiz's verdict (flip, sync) counts as right unless it is Again."""
+    return correct if correct is not None else rating != Rating.AGAIN
+
+
+@transaction.atomic
+def review_record(
+    *,
+    user: User,
+    flashcard_id: int,
+    rating: int,
+    reviewed_at: datetime,
+    client_review_id: uuid.UUID | None = None,
+    response_ms: int | None = None,
+    quiz_type: QuizType | None = None,
+    correct: bool | None = None,
+    source: str = ReviewLog.Source.QUIZ,
+) -> ReviewOutcome:
+    """Record one review of a card by a learner and reschedule the card.
+
+    The caller has checked that the learner may see the card and that the input is sane.
+    The same `client_review_id` again returns the first review, unchanged. A review older
+    than the card's last one is slotted into the history and the card replayed from it.
+    """
+    client_review_id = client_review_id or uuid.uuid4()
+    progress, _ = CardProgress.objects.select_for_update().get_or_create(
+        user=user, flashcard_id=flashcard_id
+    )
+    # Checked under the row's lock: two devices sending the same review queue here.
+    existing = ReviewLog.objects.filter(user=user, client_review_id=client_review_id).first()
+    if existing is not None:
+        return ReviewOutcome(review_log=existing, progress=progress, duplicate=True)
+    study_settings = study_settings_of(user)
+    log = ReviewLog(
+        user=user,
+        flashcard_id=flashcard_id,
+        client_review_id=client_review_id,
+        rating=rating,
+        quiz_type=quiz_type,
+        correct=correct,
+        response_ms=response_ms,
+        reviewed_at=reviewed_at,
+        source=source,
+    )
+    if progress.last_review is not None and reviewed_at < progress.last_review:
+        log.save()
+        history = ReviewLog.objects.filter(user=user, flashcard_id=flashcard_id)
+        replayed = progress_replay(progress=progress, logs=history, study_settings=study_settings)
+        ReviewLog.objects.bulk_update(replayed, ["state_before", "state_after"])
+        log = next(entry for entry in replayed if entry.pk == log.pk)
+    else:
+        log.state_before, log.state_after = _review(
+            progress,
+            memory.scheduler_for(study_settings),
+            rating=rating,
+            reviewed_at=reviewed_at,
+            correct=_is_correct(rating, correct),
+            response_ms=response_ms,
+            study_settings=study_settings,
+        )
+        log.save()
+    progress.save()
+    return ReviewOutcome(review_log=log, progress=progress, duplicate=False)
