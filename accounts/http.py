@@ -3,7 +3,8 @@ from types import SimpleNamespace
 from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 from rest_framework.request import Request
-from rest_framework.throttling import ScopedRateThrottle
+
+from cerego.throttling import FailOpenScopedRateThrottle
 
 
 def client_ip(request: HttpRequest | Request | None) -> str | None:
@@ -18,7 +19,7 @@ def throttle_allows(request: HttpRequest, scope: str) -> bool:
 
     Both doors share one counter per scope and client, so switching door buys nothing.
     """
-    return ScopedRateThrottle().allow_request(
+    return FailOpenScopedRateThrottle().allow_request(
         request,  # type: ignore[arg-type]
         SimpleNamespace(throttle_scope=scope),  # type: ignore[arg-type]
     )

@@ -8,10 +8,10 @@ from rest_framework import exceptions, pagination, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cerego.throttling import FailOpenScopedRateThrottle
 from decks.exceptions import DuplicateFlashcard
 
 
@@ -26,7 +26,7 @@ class Pagination(pagination.PageNumberPagination):
 class AnonymousThrottledView(APIView):
     authentication_classes = ()
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope: str
 
 

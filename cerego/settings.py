@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Before django_tasks_db: its db_worker command replaces theirs (survives database restarts).
+    "cerego",
     "django_tasks_db",
     "axes",
     "accounts",
@@ -151,7 +153,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Cached database sessions whose cache is best effort: with Redis down, pages read the
+# database instead of answering 500.
+SESSION_ENGINE = "cerego.sessions"
 
 # --- Accounts and passwords ---------------------------------------------------------
 
