@@ -75,7 +75,8 @@ def task_status(url: str, task_id: str) -> str | None:
 def test_worker_survives_a_database_restart(cluster, tmp_path: Path):
     env = production_env(cluster.url)
     first = enqueue_double(env, migrate_first=True)
-    log = (tmp_path / "worker.log").open("w+")
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
     options = ["--interval", "0.2", "--no-startup-delay", "--no-reload"]
     worker = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", *options],
@@ -85,7 +86,7 @@ def test_worker_survives_a_database_restart(cluster, tmp_path: Path):
     )
 
     def has_run(task_id: str) -> bool:
-        assert worker.poll() is None, "the worker exited"
+        assert worker.poll() is None, "the worker exited:\n" + log_path.read_text()
         return task_status(cluster.url, task_id) == "SUCCESSFUL"
 
     try:
@@ -97,8 +98,7 @@ def test_worker_survives_a_database_restart(cluster, tmp_path: Path):
 
         second = enqueue_double(env)
         wait_until(lambda: has_run(second), 30, "the second task")
-        log.seek(0)
-        assert "database unavailable, worker retrying" in log.read()
+        assert "database unavailable, worker retrying" in log_path.read_text()
     finally:
         worker.terminate()
         worker.wait(timeout=10)
