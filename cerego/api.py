@@ -9,11 +9,11 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cerego.exceptions import DomainError
+from cerego.throttling import FailOpenScopedRateThrottle
 
 
 class DetailSerializer(serializers.Serializer):
@@ -43,7 +43,7 @@ class Pagination(pagination.PageNumberPagination):
 class AnonymousThrottledView(APIView):
     authentication_classes = ()
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope: str
 
 

@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # The commands that set up the whole site (init_db, load_demo_data), and db_worker: before
+    # django_tasks_db, so ours (which survives database restarts) replaces theirs.
+    "cerego",
     "django_tasks_db",
     "axes",
-    "cerego",  # the commands that set up the whole site (init_db, load_demo_data)
     "accounts",
     "decks",
     "quizzes",
@@ -152,7 +154,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Cached database sessions whose cache is best effort: with Redis down, pages read the
+# database instead of answering 500.
+SESSION_ENGINE = "cerego.sessions"
 
 # --- Accounts and passwords ---------------------------------------------------------
 
