@@ -1,9 +1,18 @@
 """API plumbing shared by every app: one error format, one pagination."""
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, pagination, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,6 +22,45 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from decks.exceptions import DuplicateFlashcard
+
+# What Django answers with its HTML 400 page (in DEBUG, its technical page), said in JSON.
+BAD_REQUEST_DETAILS: dict[type[SuspiciousOperation], str] = {
+    RequestDataTooBig: "The request body is too large.",
+    TooManyFieldsSent: "The request has too many fields.",
+    TooManyFilesSent: "The request has too many files.",
+    DisallowedHost: "Invalid Host header.",
+}
+
+
+def bad_request_detail(exc: Exception) -> str:
+    kinds = (detail for kind, detail in BAD_REQUEST_DETAILS.items() if isinstance(exc, kind))
+    return next(kinds, "Bad request.")
+
+
+def _log_suspicious(exc: SuspiciousOperation, request: HttpRequest | None) -> None:
+    # The logger and level Django itself uses, so alerting on django.security keeps working.
+    logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")
+    logger.error(str(exc), extra={"status_code": 400, "request": request})
+
+
+class ApiHostMiddleware:
+    """A Host header outside ALLOWED_HOSTS answers JSON under /api/, in DEBUG too.
+
+    Django refuses it in the first middleware that reads the host, with an HTML page (in
+    DEBUG its technical page, which no handler400 replaces); so this one goes first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                request.get_host()
+            except DisallowedHost as refused:
+                _log_suspicious(refused, request)
+                return JsonResponse({"detail": bad_request_detail(refused)}, status=400)
+        return self.get_response(request)
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -34,8 +82,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Map domain errors to HTTP once, so every API error is JSON.
 
     Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
-    shape. A duplicate word is a 409 naming the card that holds it. Anything DRF does not
-    know stays a 500 (logged) but still answers JSON.
+    shape. A duplicate word is a 409 naming the card that holds it. A body Django refuses
+    (too large, too many fields) is a 400, in DEBUG too. Anything DRF does not know stays
+    a 500 (logged) but still answers JSON.
     """
     if isinstance(exc, DuplicateFlashcard):
         return Response(
@@ -46,6 +95,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, SuspiciousOperation):
+        _log_suspicious(exc, context.get("request"))
+        exc = exceptions.ParseError(bad_request_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
