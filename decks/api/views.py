@@ -107,9 +107,11 @@ class SharesActions(DecksViewSet):
 
 @extend_schema(responses={200: s.LanguageSerializer, 401: UNAUTHORIZED})
 class LanguageViewSet(viewsets.ReadOnlyModelViewSet):
-    """The languages cards can be written in."""
+    """The languages cards can be written in: the whole list in one answer, unpaginated
+    (a small reference list, about a hundred, for a language picker)."""
 
     queryset = Language.objects.all()
+    pagination_class = None
     serializer_class = s.LanguageSerializer
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z0-9-]+"
