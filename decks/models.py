@@ -145,42 +145,58 @@ class CatalogFlashcard(models.Model):
         return f"{self.flashcard} in {self.catalog}"
 
 
-class CatalogShare(models.Model):
+class Share(models.Model):
+    """Someone given access to another's catalog or card, as viewer or editor."""
+
+    user: models.ForeignKey  # each kind names its own reverse relation
+    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.shared} shared with {self.user} as {self.role}"
+
+    @property
+    def shared(self) -> "Catalog | Flashcard":
+        """The catalog or card shared."""
+        raise NotImplementedError
+
+
+class CatalogShare(Share):
     catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="shares")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalog_shares"
     )
-    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Share.Meta):
         constraints = [
             models.UniqueConstraint(fields=["catalog", "user"], name="decks_catalog_share_unique")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.catalog} shared with {self.user} as {self.role}"
+    @property
+    def shared(self) -> Catalog:
+        return self.catalog
 
 
-class FlashcardShare(models.Model):
+class FlashcardShare(Share):
     flashcard = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="shares")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcard_shares"
     )
-    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Share.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["flashcard", "user"], name="decks_flashcard_share_unique"
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.flashcard} shared with {self.user} as {self.role}"
+    @property
+    def shared(self) -> Flashcard:
+        return self.flashcard
 
 
 class ImportJob(models.Model):
