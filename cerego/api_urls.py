@@ -5,6 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("auth/", include("accounts.api.urls")),
     path("waitlist/", include("waitlist.api.urls")),
-    path("", include("decks.api.import_urls")),
     path("", include("decks.api.urls")),
 ]

@@ -7,6 +7,8 @@ from django.db import models
 FRONT_MAX_LENGTH = 500
 BACK_MAX_LENGTH = 5000
 HINT_MAX_LENGTH = 500
+CATALOG_NAME_MAX_LENGTH = 200
+CATALOG_DESCRIPTION_MAX_LENGTH = 5000
 
 
 def normalize_front(text: str) -> str:
@@ -54,8 +56,8 @@ class Catalog(models.Model):
         UNLISTED = "unlisted", "Unlisted (anyone with the link)"
         PUBLIC = "public", "Public (in the library)"
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5000)
+    name = models.CharField(max_length=CATALOG_NAME_MAX_LENGTH)
+    description = models.TextField(blank=True, max_length=CATALOG_DESCRIPTION_MAX_LENGTH)
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     language = models.ForeignKey(
         Language,

@@ -71,7 +71,9 @@ def catalog_list(request: SignedInRequest) -> HttpResponse:
     }.get(scope, selectors.catalogs_in_collection_of(user))
     filtered = selectors.catalogs_filter(catalogs, **filters)
     context = {
-        "page": page_of(request, selectors.catalogs_with_details(filtered, user), CATALOGS_PER_PAGE),
+        "page": page_of(
+            request, selectors.catalogs_with_details(filtered, user), CATALOGS_PER_PAGE
+        ),
         "language_counts": selectors.catalog_language_counts(
             selectors.catalogs_filter(catalogs, search=filters["search"])
         ),
@@ -126,7 +128,9 @@ def catalog_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     status = 400 if form is not None and form.errors else 200
     access = catalog_access(request.user, catalog)
     context = detail_context(request, catalog, access, form)
-    return render(request, template, context | {"just_added": request.method == "POST"}, status=status)
+    return render(
+        request, template, context | {"just_added": request.method == "POST"}, status=status
+    )
 
 
 def _duplicate_warning(request: SignedInRequest, catalog: Catalog) -> HttpResponse:

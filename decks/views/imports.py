@@ -46,4 +46,3 @@ def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(import_jobs_of(request.user), pk=pk)
     template = "decks/import_detail.html#status" if request.htmx else "decks/import_detail.html"
     return render(request, template, {"job": job, "progress": import_job_progress(job)})
-
