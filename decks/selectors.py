@@ -48,7 +48,7 @@ class Access(IntEnum):
 
     @property
     def role(self) -> str:
-        """The name the pages and the API give it: owner, editor or viewer."""
+        """The name the pages and the API show: owner, editor or viewer."""
         return {Access.OWN: "owner", Access.EDIT: Role.EDITOR}.get(self, Role.VIEWER)
 
 
@@ -56,9 +56,17 @@ def may(access: Access, need: Access) -> bool:
     return access >= need
 
 
-def _access(*, owns: bool, edits: bool) -> Access:
-    """The access behind the `user_is_owner`/`user_can_edit` annotations of a visible object."""
-    return Access.OWN if owns else Access.EDIT if edits else Access.VIEW
+def _access_of(shared: Catalog | Flashcard, detailed: QuerySet) -> Access:
+    """The access `shared` carries from a `*_with_details` queryset (no query), or else
+    the one `detailed`, the visible objects with their details, gives it."""
+    if not hasattr(shared, "user_is_owner"):
+        found = detailed.filter(pk=shared.pk).first()
+        if found is None:
+            return Access.NONE
+        shared = found
+    if shared.user_is_owner:  # type: ignore[union-attr]
+        return Access.OWN
+    return Access.EDIT if shared.user_can_edit else Access.VIEW  # type: ignore[union-attr]
 
 
 def _catalog_shared_with(user: User, *roles: str) -> Exists:
@@ -248,13 +256,7 @@ def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
     no query. Reached by its share link, a catalog one may not open by id still says VIEW:
     the link lets whoever holds it read.
     """
-    if not hasattr(catalog, "user_is_owner"):
-        visible = catalogs_visible_to(user).filter(pk=catalog.pk)
-        found = catalogs_with_details(visible, user).first()
-        if found is None:
-            return Access.NONE
-        catalog = found
-    return _access(owns=catalog.user_is_owner, edits=catalog.user_can_edit)  # type: ignore[attr-defined]
+    return _access_of(catalog, catalogs_with_details(catalogs_visible_to(user), user))
 
 
 def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
@@ -296,13 +298,7 @@ def flashcards_with_details(cards: QuerySet[Flashcard], user: AnyUser) -> QueryS
 def flashcard_access(user: AnyUser, card: Flashcard) -> Access:
     """What `user` may do with `card`; NONE if they may not see it. A card from
     `flashcards_with_details` (for the same user) carries the answer and costs no query."""
-    if not hasattr(card, "user_is_owner"):
-        visible = flashcards_visible_to(user).filter(pk=card.pk)
-        found = flashcards_with_details(visible, user).first()
-        if found is None:
-            return Access.NONE
-        card = found
-    return _access(owns=card.user_is_owner, edits=card.user_can_edit)  # type: ignore[attr-defined]
+    return _access_of(card, flashcards_with_details(flashcards_visible_to(user), user))
 
 
 def flashcards_filter(
