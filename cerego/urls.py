@@ -27,7 +27,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("waitlist.urls")),
     path("", include("quizzes.urls")),
-    path("", include("decks.import_urls")),
     path("", include("decks.urls")),
     path("api/v1/", include("cerego.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
