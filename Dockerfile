@@ -11,9 +11,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN groupadd --system cerego && useradd --system --gid cerego --home /app cerego
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so a code change does not reinstall them: exactly the versions in
+# uv.lock (the ones CI tested), checked against the lock's hashes. uv (the version the lock
+# records) only turns the lock into a requirements file and leaves again; --locked stops
+# the build if uv.lock no longer matches pyproject.toml.
+COPY pyproject.toml uv.lock README.md ./
+RUN UV_VERSION=$(python -c 'import tomllib; print(next(p["version"] for p in tomllib.load(open("uv.lock", "rb"))["package"] if p["name"] == "uv"))') \
+ && pip install "uv==$UV_VERSION" \
+ && UV_PYTHON_DOWNLOADS=never uv export --quiet --locked --no-emit-project \
+      --python "$(command -v python3)" --output-file /tmp/requirements.txt \
+ && pip install --no-deps --require-hashes -r /tmp/requirements.txt \
+ && pip uninstall -y uv \
+ && rm /tmp/requirements.txt
 
 COPY --chown=cerego:cerego . .
 # collectstatic only reads settings; this throwaway key never signs anything.

@@ -1,19 +1,28 @@
 """API plumbing shared by every app: one error format, one pagination."""
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cerego.exceptions import DomainError
+from cerego.throttling import FailOpenScopedRateThrottle
 
 
 class DetailSerializer(serializers.Serializer):
@@ -32,6 +41,46 @@ class IsAdmin(BasePermission):
         return bool(user and user.is_authenticated and getattr(user, "is_admin", False))
 
 
+# What Django answers with its HTML 400 page (in DEBUG, its technical page), said in JSON.
+BAD_REQUEST_DETAILS: dict[type[SuspiciousOperation], str] = {
+    RequestDataTooBig: "The request body is too large.",
+    TooManyFieldsSent: "The request has too many fields.",
+    TooManyFilesSent: "The request has too many files.",
+    DisallowedHost: "Invalid Host header.",
+}
+
+
+def bad_request_detail(exc: Exception) -> str:
+    kinds = (detail for kind, detail in BAD_REQUEST_DETAILS.items() if isinstance(exc, kind))
+    return next(kinds, "Bad request.")
+
+
+def _log_suspicious(exc: SuspiciousOperation, request: HttpRequest | None) -> None:
+    # The logger and level Django itself uses, so alerting on django.security keeps working.
+    logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")
+    logger.error(str(exc), extra={"status_code": 400, "request": request})
+
+
+class ApiHostMiddleware:
+    """A Host header outside ALLOWED_HOSTS answers JSON under /api/, in DEBUG too.
+
+    Django refuses it in the first middleware that reads the host, with an HTML page (in
+    DEBUG its technical page, which no handler400 replaces); so this one goes first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            try:
+                request.get_host()
+            except DisallowedHost as refused:
+                _log_suspicious(refused, request)
+                return JsonResponse({"detail": bad_request_detail(refused)}, status=400)
+        return self.get_response(request)
+
+
 class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -43,17 +92,18 @@ class Pagination(pagination.PageNumberPagination):
 class AnonymousThrottledView(APIView):
     authentication_classes = ()
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope: str
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map domain errors to HTTP once, so every API error is JSON.
 
-    Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
-    shape. A DomainError answers its own status with its extra fields (a duplicate word:
-    409 naming the card that holds it). Anything DRF does not know stays a 500 (logged)
-    but still answers JSON.
+        Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
+    from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+    from rest_framework import exceptions, pagination, serializers, status
+    from rest_framework.permissions import AllowAny, BasePermission
+    from rest_framework.request import Request
     """
     if isinstance(exc, DomainError):
         return Response({"detail": exc.messages[0], **exc.extra()}, status=exc.status_code)
@@ -61,6 +111,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, SuspiciousOperation):
+        _log_suspicious(exc, context.get("request"))
+        exc = exceptions.ParseError(bad_request_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -6,6 +6,5 @@ urlpatterns = [
     path("auth/", include("accounts.api.urls")),
     path("", include("quizzes.api.urls")),
     path("", include("waitlist.api.urls")),
-    path("", include("decks.api.import_urls")),
     path("", include("decks.api.urls")),
 ]

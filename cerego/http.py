@@ -6,7 +6,8 @@ from axes.helpers import get_client_ip_address
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
-from rest_framework.throttling import ScopedRateThrottle
+
+from cerego.throttling import FailOpenScopedRateThrottle
 
 THROTTLED_MESSAGE = "Too many attempts from your network. Please wait a while and try again."
 
@@ -29,7 +30,7 @@ def throttle_allows(request: HttpRequest, scope: str) -> bool:
 
     Both doors share one counter per scope and client, so switching door buys nothing.
     """
-    return ScopedRateThrottle().allow_request(
+    return FailOpenScopedRateThrottle().allow_request(
         request,  # type: ignore[arg-type]
         SimpleNamespace(throttle_scope=scope),  # type: ignore[arg-type]
     )

@@ -23,14 +23,24 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
 DEBUG = env.bool("DEBUG", default=False)
 
 DEVELOPMENT_SECRET_KEY = "django-insecure-cerego-development-key-do-not-use-in-production"  # noqa: S105 - refused below unless DEBUG
-SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-if not DEBUG and (
-    SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
-):
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is "
+
+
+def weak_secret_error(name: str, value: str) -> str | None:
+    """Why `value` may not sign anything in production (the development key, too short or
+    too repetitive: Django's own rule for SECRET_KEY), or None. Also the deploy check's."""
+    if value != DEVELOPMENT_SECRET_KEY and len(value) >= 50 and len(set(value)) >= 5:
+        return None
+    return (
+        f"{name} must be set to a random value of at least 50 characters when DEBUG is "
         "false (generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
+
+
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+JWT_SECRET_KEY = env.str("JWT_SECRET_KEY", default=SECRET_KEY)
+for _name, _key in [("SECRET_KEY", SECRET_KEY), ("JWT_SECRET_KEY", JWT_SECRET_KEY)]:
+    if not DEBUG and (_refusal := weak_secret_error(_name, _key)):
+        raise ImproperlyConfigured(_refusal)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list(
@@ -52,9 +62,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Our plumbing as an app: its system checks, the commands that set up the whole site
+    # (init_db, load_demo_data) and db_worker, listed before django_tasks_db so that ours
+    # (which survives database restarts) replaces theirs.
+    "cerego",
     "django_tasks_db",
     "axes",
-    "cerego",  # the commands that set up the whole site (init_db, load_demo_data)
     "accounts",
     "decks",
     "quizzes",
@@ -63,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cerego.request_id.RequestIdMiddleware",
+    # Before anything reads the Host header, so the API refuses a bad one in JSON.
+    "cerego.api.ApiHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -152,7 +167,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Cached database sessions whose cache is best effort: with Redis down, pages read the
+# database instead of answering 500.
+SESSION_ENGINE = "cerego.sessions"
 
 # --- Accounts and passwords ---------------------------------------------------------
 
@@ -300,7 +317,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "cerego.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -329,7 +346,7 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": env.str("JWT_ALGORITHM", default="HS256"),
-    "SIGNING_KEY": env.str("JWT_SECRET_KEY", default=SECRET_KEY),
+    "SIGNING_KEY": JWT_SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import (
@@ -27,7 +27,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("waitlist.urls")),
     path("", include("quizzes.urls")),
-    path("", include("decks.import_urls")),
     path("", include("decks.urls")),
     path("api/v1/", include("cerego.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -41,7 +40,10 @@ urlpatterns = [
         csp_override(DOCS_CSP)(SpectacularRedocView.as_view(url_name="schema")),
         name="redoc",
     ),
+    # Last: whatever else starts with api/ answers JSON, never Django's HTML pages.
+    re_path(r"^api/", views.api_not_found, name="api-not-found"),
 ]
 
+handler400 = "cerego.views.bad_request"
 handler404 = "cerego.views.page_not_found"
 handler500 = "cerego.views.server_error"

@@ -7,6 +7,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
+from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+
+from cerego.api import bad_request_detail
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,34 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def _is_api_route(path: str) -> bool:
+    try:
+        return resolve(path).url_name != "api-not-found"
+    except Resolver404:
+        return False
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any path under /api/ that no route takes, in DEBUG too (Django's 404 page is HTML).
+
+    A path that exists with a trailing slash says so instead of redirecting (Django's
+    APPEND_SLASH): a client that follows a redirect turns its POST into a GET and drops
+    the body, and a 404 naming the right path is what a mobile developer can act on.
+    """
+    path = request.path_info
+    if not path.endswith("/") and _is_api_route(f"{path}/"):
+        detail = f"Not found: the path needs a trailing slash, {request.path}/"
+        return JsonResponse({"detail": detail}, status=404)
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": bad_request_detail(exception)}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -7,6 +7,8 @@ from django.db import models
 FRONT_MAX_LENGTH = 500
 BACK_MAX_LENGTH = 5000
 HINT_MAX_LENGTH = 500
+CATALOG_NAME_MAX_LENGTH = 200
+CATALOG_DESCRIPTION_MAX_LENGTH = 5000
 
 
 def normalize_front(text: str) -> str:
@@ -54,8 +56,8 @@ class Catalog(models.Model):
         UNLISTED = "unlisted", "Unlisted (anyone with the link)"
         PUBLIC = "public", "Public (in the library)"
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5000)
+    name = models.CharField(max_length=CATALOG_NAME_MAX_LENGTH)
+    description = models.TextField(blank=True, max_length=CATALOG_DESCRIPTION_MAX_LENGTH)
     visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.PRIVATE)
     language = models.ForeignKey(
         Language,
@@ -145,42 +147,58 @@ class CatalogFlashcard(models.Model):
         return f"{self.flashcard} in {self.catalog}"
 
 
-class CatalogShare(models.Model):
+class Share(models.Model):
+    """Someone given access to another's catalog or card, as viewer or editor."""
+
+    user: models.ForeignKey  # each kind names its own reverse relation
+    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.shared} shared with {self.user} as {self.role}"
+
+    @property
+    def shared(self) -> "Catalog | Flashcard":
+        """The catalog or card shared."""
+        raise NotImplementedError
+
+
+class CatalogShare(Share):
     catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="shares")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalog_shares"
     )
-    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Share.Meta):
         constraints = [
             models.UniqueConstraint(fields=["catalog", "user"], name="decks_catalog_share_unique")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.catalog} shared with {self.user} as {self.role}"
+    @property
+    def shared(self) -> Catalog:
+        return self.catalog
 
 
-class FlashcardShare(models.Model):
+class FlashcardShare(Share):
     flashcard = models.ForeignKey(Flashcard, on_delete=models.CASCADE, related_name="shares")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flashcard_shares"
     )
-    role = models.CharField(max_length=6, choices=Role, default=Role.VIEWER)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Share.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["flashcard", "user"], name="decks_flashcard_share_unique"
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.flashcard} shared with {self.user} as {self.role}"
+    @property
+    def shared(self) -> Flashcard:
+        return self.flashcard
 
 
 class ImportJob(models.Model):

@@ -1,7 +1,9 @@
 """Reads of catalogs and flashcards. Who may see and who may change what is decided here,
-once, for the web pages and the API alike."""
+once, for the web pages and the API alike: the querysets below say which objects a user may
+see, edit or own, and `catalog_access`/`flashcard_access` with `may` answer for one object."""
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -34,6 +36,37 @@ from decks.models import (
 )
 
 AnyUser = User | AnonymousUser
+
+
+class Access(IntEnum):
+    """What a user may do with a catalog or a card; each level includes those below it."""
+
+    NONE = 0
+    VIEW = 1  # read, study, copy, export
+    EDIT = 2  # also add, change and remove cards
+    OWN = 3  # also rename, delete, change visibility, share
+
+    @property
+    def role(self) -> str:
+        """The name the pages and the API show: owner, editor or viewer."""
+        return {Access.OWN: "owner", Access.EDIT: Role.EDITOR}.get(self, Role.VIEWER)
+
+
+def may(access: Access, need: Access) -> bool:
+    return access >= need
+
+
+def _access_of(shared: Catalog | Flashcard, detailed: QuerySet) -> Access:
+    """The access `shared` carries from a `*_with_details` queryset (no query), or else
+    the one `detailed`, the visible objects with their details, gives it."""
+    if not hasattr(shared, "user_is_owner"):
+        found = detailed.filter(pk=shared.pk).first()
+        if found is None:
+            return Access.NONE
+        shared = found
+    if shared.user_is_owner:  # type: ignore[union-attr]
+        return Access.OWN
+    return Access.EDIT if shared.user_can_edit else Access.VIEW  # type: ignore[union-attr]
 
 
 def _catalog_shared_with(user: User, *roles: str) -> Exists:
@@ -73,14 +106,12 @@ def catalog_is_editable_by(*, catalog: Catalog, user: AnyUser) -> bool:
 
 
 def catalog_by_share_token(*, user: AnyUser, token: str) -> Catalog | None:
-    """The unlisted or public catalog behind a share link, for any signed-in user."""
+    """The unlisted or public catalog behind a share link, for any signed-in user, with
+    the details of `catalogs_with_details`."""
     if not user.is_authenticated or not token:
         return None
-    return (
-        Catalog.objects.exclude(visibility=Catalog.Visibility.PRIVATE)
-        .filter(share_token=token)
-        .first()
-    )
+    linked = Catalog.objects.exclude(visibility=Catalog.Visibility.PRIVATE)
+    return catalogs_with_details(linked.filter(share_token=token), user).first()
 
 
 def language_by_code(code: str) -> Language | None:
@@ -218,11 +249,14 @@ def catalog_language_counts(catalogs: QuerySet[Catalog]) -> list[dict]:
     return sorted(counts, key=lambda row: (row["code"] is None, row["name"] or ""))
 
 
-def catalog_role(catalog: Catalog) -> str:
-    """ "owner", "editor" or "viewer" for a catalog from `catalogs_with_details`."""
-    if getattr(catalog, "user_is_owner", False):
-        return "owner"
-    return Role.EDITOR if getattr(catalog, "user_can_edit", False) else Role.VIEWER
+def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
+    """What `user` may do with `catalog`; NONE if they may not open it by id.
+
+    A catalog from `catalogs_with_details` (for the same user) carries the answer and costs
+    no query. Reached by its share link, a catalog one may not open by id still says VIEW:
+    the link lets whoever holds it read.
+    """
+    return _access_of(catalog, catalogs_with_details(catalogs_visible_to(user), user))
 
 
 def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
@@ -253,10 +287,18 @@ def flashcard_shares_with(user: AnyUser) -> QuerySet[FlashcardShare]:
 
 
 def flashcards_with_details(cards: QuerySet[Flashcard], user: AnyUser) -> QuerySet[Flashcard]:
+    """Cards ready to list, with what `user` may do with each (`user_is_owner`,
+    `user_can_edit`, read by `flashcard_access`)."""
     return cards.select_related("language", "owner").annotate(
         user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
         user_can_edit=Exists(flashcards_editable_by(user).filter(pk=OuterRef("pk"))),
     )
+
+
+def flashcard_access(user: AnyUser, card: Flashcard) -> Access:
+    """What `user` may do with `card`; NONE if they may not see it. A card from
+    `flashcards_with_details` (for the same user) carries the answer and costs no query."""
+    return _access_of(card, flashcards_with_details(flashcards_visible_to(user), user))
 
 
 def flashcards_filter(

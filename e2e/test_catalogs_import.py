@@ -4,18 +4,17 @@ import csv
 import io
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import UserFactory
 from decks.models import Catalog, ImportJob
 from decks.services.imports import import_job_run
 from decks.services.languages import languages_seed
+from decks.tests.anki_fixtures import ANKI_FIXTURES
 from e2e.decks_support import Visitors, shoot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ANKI_FIXTURES = settings.BASE_DIR.parent / "shared" / "fixtures" / "anki"
 WORDS_CSV = "front,back,hint,language\nhola,hello,,es\ngato,cat,a pet,es\nhola,hi,,es\n,empty,,es\n"
 
 

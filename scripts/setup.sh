@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Shared by scripts/run and scripts/test: find Python 3.12+, make .venv, install what
-# pyproject.toml asks for (again only when it changed). Source it; it changes directory
-# to the project root.
+# Shared by scripts/run and scripts/test: find Python 3.12+, make .venv, install exactly
+# what uv.lock records (again only when it changed). Source it; it changes directory to
+# the project root.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -37,10 +37,13 @@ if [ ! -x .venv/bin/python ] || ! python_is_recent .venv/bin/python; then
   "$PYTHON" -m venv .venv
 fi
 
-stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)
+# Exactly the versions uv.lock records (the ones CI tested); again only when it or
+# pyproject.toml changed. uv comes from pip the first time, then from the lock itself.
+stamp=.venv/.installed-$(cat pyproject.toml uv.lock | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "Installing dependencies…"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
-  .venv/bin/uv pip install --quiet --python .venv/bin/python -e '.[dev]'
+  echo "Installing dependencies from uv.lock…"
+  [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
+  UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT="$PWD/.venv" \
+    .venv/bin/uv sync --quiet --locked --extra dev --no-install-project --python .venv/bin/python
   rm -f .venv/.installed-* && touch "$stamp"
 fi

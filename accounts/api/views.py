@@ -9,7 +9,6 @@ from rest_framework.exceptions import APIException, AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -21,6 +20,7 @@ from accounts.api import serializers as s
 from accounts.models import AuditEvent, User
 from cerego.api import AnonymousThrottledView, DetailSerializer
 from cerego.http import client_ip
+from cerego.throttling import FailOpenScopedRateThrottle
 
 ERROR = DetailSerializer
 INVALID = OpenApiResponse(description="Invalid input: field errors.")
@@ -42,7 +42,7 @@ class TokenObtainView(TokenObtainPairView):
     """Log in with a username or email and a password; answers 429 while locked out."""
 
     serializer_class = s.TokenObtainInputSerializer
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailOpenScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(

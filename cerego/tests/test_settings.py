@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "settings.py"
 ROOT = SETTINGS_FILE.parents[1]
 PRODUCTION_KEY = "production-key-for-tests-" + "0123456789abcdef" * 3
+JWT_KEY = "jwt-key-for-tests-" + "fedcba9876543210" * 3
 VARIABLES = [
     "DATABASE_URL",
     "REDIS_URL",
@@ -73,7 +75,7 @@ def test_every_variable_of_the_table_is_read(load_settings):
         REDIS_URL="redis://cache:6379/1",
         ALLOWED_HOSTS="cerego.example.com,www.cerego.example.com",
         CSRF_TRUSTED_ORIGINS="https://cerego.example.com",
-        JWT_SECRET_KEY="j" * 64,
+        JWT_SECRET_KEY=JWT_KEY,
         JWT_ALGORITHM="HS512",
         JWT_ACCESS_TOKEN_EXPIRE_MINUTES="5",
         JWT_REFRESH_TOKEN_EXPIRE_DAYS="2",
@@ -98,7 +100,7 @@ def test_every_variable_of_the_table_is_read(load_settings):
     assert config["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/1"
     assert config["ALLOWED_HOSTS"] == ["cerego.example.com", "www.cerego.example.com"]
     assert config["CSRF_TRUSTED_ORIGINS"] == ["https://cerego.example.com"]
-    assert config["SIMPLE_JWT"]["SIGNING_KEY"] == "j" * 64
+    assert config["SIMPLE_JWT"]["SIGNING_KEY"] == JWT_KEY
     assert config["SIMPLE_JWT"]["ALGORITHM"] == "HS512"
     assert config["SIMPLE_JWT"]["ACCESS_TOKEN_LIFETIME"].total_seconds() == 5 * 60
     assert config["SIMPLE_JWT"]["REFRESH_TOKEN_LIFETIME"].days == 2
@@ -157,6 +159,29 @@ def test_production_refuses_a_missing_or_weak_secret_key(load_settings, key):
     variables = {"DEBUG": "false"} | ({"SECRET_KEY": key} if key else {})
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
         load_settings(**variables)
+
+
+@pytest.mark.parametrize(
+    "key", ["x", "j" * 64, "django-insecure-cerego-development-key-do-not-use-in-production"]
+)
+def test_production_refuses_a_weak_jwt_secret_key(load_settings, key):
+    with pytest.raises(ImproperlyConfigured, match="JWT_SECRET_KEY must be set"):
+        load_settings(DEBUG="false", SECRET_KEY=PRODUCTION_KEY, JWT_SECRET_KEY=key)
+
+
+def test_development_accepts_any_jwt_secret_key(load_settings):
+    config = load_settings(DEBUG="true", JWT_SECRET_KEY="x")
+
+    assert config["SIMPLE_JWT"]["SIGNING_KEY"] == "x"
+
+
+@pytest.mark.parametrize(("key", "warned"), [("x", True), ("a" * 64, True), (JWT_KEY, False)])
+def test_check_deploy_warns_of_a_weak_jwt_secret_key(settings, key, warned):
+    settings.SIMPLE_JWT = settings.SIMPLE_JWT | {"SIGNING_KEY": key}
+
+    found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+
+    assert ("cerego.W001" in [message.id for message in found]) is warned
 
 
 def test_an_unknown_tasks_backend_is_refused(load_settings):

@@ -1,28 +1,22 @@
-"""API for importing files into catalogs and exporting catalogs as files."""
+"""API for importing a file into catalogs, in the background, and following the import."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-)
-from rest_framework import exceptions, generics, serializers, status
-from rest_framework.negotiation import DefaultContentNegotiation
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from decks.http import catalog_export_response
-from decks.models import ImportJob
+from cerego.api import DetailSerializer
+from decks.api.serializers.imports import (
+    ImportCreateSerializer,
+    ImportJobSerializer,
+    ImportRequestErrorSerializer,
+)
 from decks.selectors import catalogs_visible_to, import_jobs_of
-from decks.services.exports import EXPORT_FORMATS
-from decks.services.imports import import_job_create, import_job_progress, import_too_large_message
+from decks.services.imports import import_job_create, import_too_large_message
 from decks.uploads import upload_too_large
 
 
@@ -30,78 +24,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The file is too large."
     default_code = "too_large"
-
-
-class ImportCreateSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text="A CSV or TSV file (front, back, hint, language) or an Anki .apkg."
-    )
-    catalog = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="Import everything into this catalog (you must be able to edit it).",
-    )
-    language = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=15,
-        help_text=(
-            "Language code for rows without one; required for .apkg unless the catalog "
-            "has a language."
-        ),
-    )
-
-
-class RejectedRowSerializer(serializers.Serializer):
-    row = serializers.IntegerField(
-        help_text="Row of the CSV file (header = 1) or note number of the package."
-    )
-    reason = serializers.CharField()
-
-
-class ImportJobSerializer(serializers.ModelSerializer):
-    progress = serializers.SerializerMethodField(help_text="0-100")
-    created = serializers.IntegerField(
-        source="created_count", read_only=True, help_text="Cards created."
-    )
-    rejected = RejectedRowSerializer(
-        many=True, read_only=True, help_text="Rows not imported, with the reason."
-    )
-    format = serializers.CharField(source="file_format", read_only=True)
-
-    class Meta:
-        model = ImportJob
-        fields = [
-            "id",
-            "status",
-            "progress",
-            "created",
-            "skipped_duplicates",
-            "rejected",
-            "rejected_count",
-            "catalogs",
-            "detail",
-            "file_name",
-            "format",
-            "created_at",
-            "finished_at",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_progress(self, job: ImportJob) -> int:
-        return import_job_progress(job)
-
-
-class ImportRequestErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(required=False)
-    file = serializers.ListField(child=serializers.CharField(), required=False)
-    catalog = serializers.ListField(child=serializers.CharField(), required=False)
-    language = serializers.ListField(child=serializers.CharField(), required=False)
-
-
-class ImportDetailErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class ImportCreateView(APIView):
@@ -113,15 +35,13 @@ class ImportCreateView(APIView):
         request={"multipart/form-data": ImportCreateSerializer},
         responses={
             202: OpenApiResponse(ImportJobSerializer, "Queued; poll /api/v1/imports/{id}/."),
-            401: OpenApiResponse(ImportDetailErrorSerializer, "Not signed in."),
+            401: OpenApiResponse(DetailSerializer, "Not signed in."),
             400: OpenApiResponse(
                 ImportRequestErrorSerializer, "Bad file, unknown or missing language."
             ),
-            403: OpenApiResponse(
-                ImportDetailErrorSerializer, "You may see the catalog but not edit it."
-            ),
-            404: OpenApiResponse(ImportDetailErrorSerializer, "No such catalog visible to you."),
-            413: OpenApiResponse(ImportDetailErrorSerializer, "The file is over IMPORT_MAX_BYTES."),
+            403: OpenApiResponse(DetailSerializer, "You may see the catalog but not edit it."),
+            404: OpenApiResponse(DetailSerializer, "No such catalog visible to you."),
+            413: OpenApiResponse(DetailSerializer, "The file is over IMPORT_MAX_BYTES."),
         },
         description="Queue the import of a file; poll the returned job for its result.",
     )
@@ -155,7 +75,7 @@ class ImportCreateView(APIView):
     tags=["imports"],
     responses={
         200: ImportJobSerializer,
-        404: OpenApiResponse(ImportDetailErrorSerializer, "Not your job."),
+        404: OpenApiResponse(DetailSerializer, "Not your job."),
     },
 )
 class ImportJobDetailView(generics.RetrieveAPIView):
@@ -163,46 +83,3 @@ class ImportJobDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return import_jobs_of(self.request.user)
-
-
-class IgnoreFormatQueryParameter(DefaultContentNegotiation):
-    """`?format=` names the export's file format here, not DRF's response renderer."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
-class CatalogExportView(APIView):
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = IgnoreFormatQueryParameter
-
-    @extend_schema(
-        operation_id="catalogs_export",
-        tags=["catalogs"],
-        parameters=[
-            OpenApiParameter(
-                "format", str, enum=list(EXPORT_FORMATS), required=True, description="csv or apkg"
-            )
-        ],
-        responses={
-            (200, "text/csv"): OpenApiResponse(
-                OpenApiTypes.BINARY, "CSV: front,back,hint,language"
-            ),
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, "Anki .apkg"),
-            (400, "application/json"): OpenApiResponse(
-                ImportDetailErrorSerializer, "Unknown format."
-            ),
-            (401, "application/json"): OpenApiResponse(
-                ImportDetailErrorSerializer, "Not signed in."
-            ),
-            (404, "application/json"): OpenApiResponse(
-                ImportDetailErrorSerializer, "No such catalog visible to you."
-            ),
-        },
-    )
-    def get(self, request: Request, pk: int) -> HttpResponse:
-        catalog = get_object_or_404(catalogs_visible_to(request.user), pk=pk)
-        file_format = request.query_params.get("format", "")
-        if file_format not in EXPORT_FORMATS:
-            raise exceptions.ParseError("The format query parameter must be csv or apkg.")
-        return catalog_export_response(catalog, file_format)

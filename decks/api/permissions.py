@@ -1,8 +1,8 @@
 """Object permissions of the decks API.
 
-They only read what the selectors computed (`user_is_owner`, `user_can_edit`): the rules
-themselves live in `decks.selectors`. Objects a user may not see never get this far —
-they are a 404 from the queryset.
+The rule itself is `decks.selectors.catalog_access`/`flashcard_access` and `may`, which the
+pages use too. Objects a user may not see never get this far: they are a 404 from the
+queryset.
 """
 
 from typing import Any
@@ -10,7 +10,8 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-VIEW, EDIT, OWN = "view", "edit", "own"
+from decks.models import Catalog
+from decks.selectors import catalog_access, flashcard_access, may
 
 
 class ObjectAccess(BasePermission):
@@ -22,9 +23,8 @@ class ObjectAccess(BasePermission):
     message = "You may only view this; ask its owner for more."
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        need = view.access_needed(request)
-        if need == OWN:
-            return bool(obj.user_is_owner)
-        if need == EDIT:
-            return bool(obj.user_can_edit)
-        return True
+        if isinstance(obj, Catalog):
+            access = catalog_access(request.user, obj)
+        else:
+            access = flashcard_access(request.user, obj)
+        return may(access, view.access_needed(request))

@@ -4,28 +4,33 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import User
-from decks.models import Catalog, Language, new_share_token
+from decks.models import (
+    CATALOG_DESCRIPTION_MAX_LENGTH,
+    CATALOG_NAME_MAX_LENGTH,
+    Catalog,
+    Language,
+    new_share_token,
+)
 from decks.services.audit import decks_event_record
 from decks.services.card_fields import CardFields
 from decks.services.flashcards import flashcards_bulk_create
-
-NAME_MAX_LENGTH = Catalog._meta.get_field("name").max_length or 200
-DESCRIPTION_MAX_LENGTH = 5000
 
 
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "A catalog needs a name."})
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError({"name": f"At most {NAME_MAX_LENGTH} characters."})
+    if len(name) > CATALOG_NAME_MAX_LENGTH:
+        raise ValidationError({"name": f"At most {CATALOG_NAME_MAX_LENGTH} characters."})
     return name
 
 
 def _clean_description(description: str) -> str:
     description = description.strip()
-    if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise ValidationError({"description": f"At most {DESCRIPTION_MAX_LENGTH} characters."})
+    if len(description) > CATALOG_DESCRIPTION_MAX_LENGTH:
+        raise ValidationError(
+            {"description": f"At most {CATALOG_DESCRIPTION_MAX_LENGTH} characters."}
+        )
     return description
 
 

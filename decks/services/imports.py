@@ -15,13 +15,13 @@ from itertools import islice
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cerego.cache import best_effort_cache as cache
 from decks.importers import ImportFileError, ParsedFile, ParsedRow, Rejection, detect_format
 from decks.importers import parse_file as importers_parse_file
 from decks.models import Catalog, ImportJob, Language, normalize_language_code

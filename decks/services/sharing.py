@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
-from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Role, new_share_token
+from decks.models import Catalog, Flashcard, Role, Share, new_share_token
 from decks.services.audit import decks_event_record
 
 
@@ -34,7 +34,6 @@ def _clean_role(role: str) -> str:
 
 
 Shareable = Catalog | Flashcard
-Share = CatalogShare | FlashcardShare
 
 
 @transaction.atomic
@@ -56,10 +55,9 @@ def share_create(
 
 @transaction.atomic
 def share_revoke(*, share: Share, by: User, ip: str | None = None) -> None:
-    shared = share.catalog if isinstance(share, CatalogShare) else share.flashcard
     decks_event_record(
         event="share_revoked",
-        subject=shared,
+        subject=share.shared,
         by=by,
         ip=ip,
         user=share.user.username,

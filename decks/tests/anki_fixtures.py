@@ -1,13 +1,15 @@
-"""The real Anki exports shared by the team (../shared/fixtures/anki), for tests only."""
+"""Real Anki exports in the three package layouts, for tests only.
+
+They live in the repository (`decks/tests/fixtures/anki/`, described by its MANIFEST.json and
+README.md) so that a fresh clone passes its own tests with nothing beside it.
+"""
 
 import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
-ANKI_FIXTURES = Path(settings.BASE_DIR).parent / "shared" / "fixtures" / "anki"
+ANKI_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "anki"
 APKG_FILES = ["legacy-anki2.apkg", "anki21.apkg", "anki21b.apkg"]
 
 

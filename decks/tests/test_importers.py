@@ -1,3 +1,4 @@
+import hashlib
 import io
 import sqlite3
 import zipfile
@@ -106,6 +107,13 @@ def test_html_is_reduced_to_safe_text():
     assert html_to_text("<b>comer</b> <script>alert(1)</script>", single_line=True) == "comer"
     assert html_to_text('apple<br><img src="pic.png">[sound:a.mp3]') == "apple"
     assert html_to_text("a &lt;b&gt; &amp; c") == "a <b> & c"
+
+
+@pytest.mark.parametrize("file", APKG_FILES)
+def test_the_anki_fixtures_in_the_repository_are_the_ones_their_manifest_describes(file):
+    entry = manifest()[file]
+    data = (ANKI_FIXTURES / file).read_bytes()
+    assert (len(data), hashlib.sha256(data).hexdigest()) == (entry["size_bytes"], entry["sha256"])
 
 
 @pytest.mark.parametrize("file", APKG_FILES)

@@ -4,14 +4,20 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.tests.factories import UserFactory
 from decks.models import Catalog, CatalogShare, FlashcardShare, Role
 from decks.selectors import (
+    Access,
+    catalog_access,
     catalog_by_share_token,
     catalog_language_counts,
     catalogs_editable_by,
     catalogs_owned_by,
     catalogs_visible_to,
+    catalogs_with_details,
+    flashcard_access,
     flashcard_duplicates,
     flashcards_editable_by,
     flashcards_visible_to,
+    flashcards_with_details,
+    may,
 )
 from decks.tests.factories import (
     CatalogFactory,
@@ -51,6 +57,60 @@ def test_private_catalog_permission_matrix(people, who, sees, edits, owns):
     assert catalogs_owned_by(user).filter(pk=catalog.pk).exists() is owns
     assert flashcards_visible_to(user).filter(pk=card.pk).exists() is sees
     assert flashcards_editable_by(user).filter(pk=card.pk).exists() is edits
+
+
+@pytest.mark.parametrize(
+    ("who", "access", "role"),
+    [
+        ("owner", Access.OWN, "owner"),
+        ("editor", Access.EDIT, "editor"),
+        ("viewer", Access.VIEW, "viewer"),
+        ("stranger", Access.NONE, "viewer"),
+    ],
+)
+def test_access_to_a_catalog_and_its_card_by_role(people, who, access, role):
+    users, catalog, card = people
+    user = users[who]
+    listed = catalogs_with_details(Catalog.objects.filter(pk=catalog.pk), user).get()
+
+    assert catalog_access(user, catalog) == access
+    assert flashcard_access(user, card) == access
+    if access:  # what the lists carry says the same, without a query
+        assert catalog_access(user, listed) == access
+    assert access.role == role
+
+
+def test_access_levels_include_those_below():
+    assert may(Access.OWN, Access.EDIT)
+    assert may(Access.EDIT, Access.VIEW)
+    assert may(Access.VIEW, Access.VIEW)
+    assert not may(Access.VIEW, Access.EDIT)
+    assert not may(Access.EDIT, Access.OWN)
+    assert not may(Access.NONE, Access.VIEW)
+
+
+def test_a_card_shared_alone_gives_the_access_of_its_role(django_assert_num_queries):
+    card = FlashcardFactory()
+    viewer, editor = UserFactory.create_batch(2)
+    FlashcardShare.objects.create(flashcard=card, user=viewer, role=Role.VIEWER)
+    FlashcardShare.objects.create(flashcard=card, user=editor, role=Role.EDITOR)
+    listed = flashcards_with_details(flashcards_visible_to(editor), editor).get()
+
+    assert flashcard_access(viewer, card) == Access.VIEW
+    with django_assert_num_queries(0):
+        assert flashcard_access(editor, listed) == Access.EDIT
+
+
+def test_the_share_link_gives_the_detailed_catalog_to_view(people):
+    users, catalog, _ = people
+    catalog.visibility = Catalog.Visibility.UNLISTED
+    catalog.share_token = "secret-token"
+    catalog.save()
+
+    linked = catalog_by_share_token(user=users["stranger"], token="secret-token")
+    assert linked is not None
+    assert (linked.flashcard_count, catalog_access(users["stranger"], linked)) == (1, Access.VIEW)
+    assert catalog_access(users["stranger"], catalog) == Access.NONE  # not by its id
 
 
 def test_anonymous_sees_nothing(people):

@@ -2,27 +2,19 @@
 pinned down without a browser."""
 
 import pytest
-from django.test import Client
 
 from decks.models import Catalog, ImportJob, Role
+from decks.tests.clients import HTMX, page_client
 from decks.tests.factories import CatalogFactory
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("who", ["owner", "editor", "viewer"])
 def test_the_catalog_page_links_its_csv_and_anki_downloads(matrix, who):
     catalog = matrix["catalog"]
 
-    page = client_for(matrix["users"][who]).get(f"/catalogs/{catalog.pk}/").content.decode()
+    page = page_client(matrix["users"][who]).get(f"/catalogs/{catalog.pk}/").content.decode()
 
     assert f'href="/catalogs/{catalog.pk}/export/?format=csv" download' in page
     assert f'href="/catalogs/{catalog.pk}/export/?format=apkg" download' in page
@@ -32,7 +24,7 @@ def test_a_catalog_opened_by_its_link_offers_no_download_the_link_does_not_grant
     catalog = matrix["catalog"]
     catalog.visibility, catalog.share_token = Catalog.Visibility.UNLISTED, "the-token"
     catalog.save()
-    stranger = client_for(matrix["users"]["stranger"])
+    stranger = page_client(matrix["users"]["stranger"])
 
     page = stranger.get("/share/the-token/").content.decode()
 
@@ -42,7 +34,7 @@ def test_a_catalog_opened_by_its_link_offers_no_download_the_link_does_not_grant
 
 def test_the_share_page_changes_a_persons_role_in_place(matrix):
     catalog, viewer = matrix["catalog"], matrix["users"]["viewer"]
-    client = client_for(matrix["users"]["owner"])
+    client = page_client(matrix["users"]["owner"])
 
     page = client.get(f"/catalogs/{catalog.pk}/share/").content.decode()
     changed = client.post(f"/catalogs/{catalog.pk}/share/", {"user": "viewer", "role": "editor"})
@@ -56,7 +48,7 @@ def test_the_share_page_changes_a_persons_role_in_place(matrix):
 
 def test_editing_in_place_keeps_the_keyboard_focus_in_the_row(matrix):
     catalog, card = matrix["catalog"], matrix["card"]
-    client = client_for(matrix["users"]["owner"])
+    client = page_client(matrix["users"]["owner"])
     url = f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/"
 
     form_row = client.get(url, **HTMX).content.decode()
@@ -72,7 +64,7 @@ def test_editing_in_place_keeps_the_keyboard_focus_in_the_row(matrix):
 
 def test_swapped_card_count_and_errors_are_announced(matrix):
     catalog = matrix["catalog"]
-    client = client_for(matrix["users"]["owner"])
+    client = page_client(matrix["users"]["owner"])
 
     page = client.get(f"/catalogs/{catalog.pk}/").content.decode()
     duplicate = client.post(f"/catalogs/{catalog.pk}/", {"front": "hola", "back": "x"}, **HTMX)
@@ -88,7 +80,7 @@ def test_swapped_card_count_and_errors_are_announced(matrix):
     [("/catalogs/?search=catalog", "1 catalog found."), ("/library/?search=zzz", "0 public")],
 )
 def test_filtered_results_announce_their_count_in_a_stable_live_region(matrix, url, found):
-    client = client_for(matrix["users"]["owner"])
+    client = page_client(matrix["users"]["owner"])
 
     page = client.get(url).content.decode()
     swapped = client.get(url, **HTMX).content.decode()
@@ -99,7 +91,7 @@ def test_filtered_results_announce_their_count_in_a_stable_live_region(matrix, u
 
 
 def test_the_catalog_form_puts_help_and_errors_under_labelled_fields(learner, spanish):
-    response = client_for(learner).post("/catalogs/new/", {"name": "", "visibility": "private"})
+    response = page_client(learner).post("/catalogs/new/", {"name": "", "visibility": "private"})
     page = response.content.decode()
 
     assert response.status_code == 400
@@ -112,7 +104,7 @@ def test_the_catalog_form_puts_help_and_errors_under_labelled_fields(learner, sp
 def test_a_waiting_import_shows_an_indeterminate_bar_and_a_done_one_links_its_catalog(
     learner,
 ):
-    client = client_for(learner)
+    client = page_client(learner)
     waiting = ImportJob.objects.create(owner=learner, file_name="a.csv", file_format="csv")
     done = ImportJob.objects.create(
         owner=learner, file_name="b.csv", file_format="csv", status=ImportJob.Status.DONE

@@ -1,3 +1,5 @@
+"""The import form: a file, and optionally the catalog and the language it goes into."""
+
 from typing import Any
 
 from django import forms

@@ -3,20 +3,10 @@ from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, Role
+from decks.tests.clients import HTMX, WHO, page_client
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
 
 pytestmark = pytest.mark.django_db
-
-WHO = ("owner", "editor", "viewer", "stranger", "anonymous")
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
 
 PAGES = [
     # (method, path, form data, expected status for owner, editor, viewer, stranger, anonymous)
@@ -67,7 +57,7 @@ def test_page_permission_matrix(matrix, method, path, data, who, expected):
     )
     url = path.format(c=matrix["catalog"].pk, f=matrix["card"].pk, s=share.pk)
 
-    response = getattr(client_for(matrix["users"][who]), method)(url, data or {})
+    response = getattr(page_client(matrix["users"][who]), method)(url, data or {})
 
     assert response.status_code == expected
     if who == "anonymous":
@@ -88,7 +78,7 @@ def test_catalog_list_shows_mine_and_shared_with_per_language_counts(matrix, fre
     CatalogFactory(owner=viewer, name="Plus de mots", language=french)
     CatalogFactory(visibility="public", name="Not in my collection")
 
-    page = client_for(viewer).get("/catalogs/").content.decode()
+    page = page_client(viewer).get("/catalogs/").content.decode()
 
     assert "Mes mots" in page
     assert matrix["catalog"].name in page
@@ -100,7 +90,7 @@ def test_catalog_list_shows_mine_and_shared_with_per_language_counts(matrix, fre
 def test_catalog_list_filters_and_answers_htmx_with_the_results_only(matrix, french):
     viewer = matrix["users"]["viewer"]
     CatalogFactory(owner=viewer, name="Mes mots", language=french)
-    client = client_for(viewer)
+    client = page_client(viewer)
 
     mine = client.get("/catalogs/?scope=mine").content.decode()
     french_only = client.get("/catalogs/?language=fr", **HTMX).content.decode()
@@ -113,7 +103,7 @@ def test_catalog_list_filters_and_answers_htmx_with_the_results_only(matrix, fre
 
 
 def test_create_a_catalog_page(learner, spanish):
-    client = client_for(learner)
+    client = page_client(learner)
     response = client.post(
         "/catalogs/new/", {"name": "Verbs", "visibility": "private", "language": "es"}
     )
@@ -134,7 +124,7 @@ def test_create_a_catalog_page(learner, spanish):
     ],
 )
 def test_create_a_catalog_page_shows_form_errors(learner, data):
-    response = client_for(learner).post("/catalogs/new/", data)
+    response = page_client(learner).post("/catalogs/new/", data)
 
     assert response.status_code == 400
     assert response.context["form"].errors
@@ -143,7 +133,7 @@ def test_create_a_catalog_page_shows_form_errors(learner, data):
 
 def test_add_a_card_through_htmx_swaps_the_cards_section(matrix):
     catalog = matrix["catalog"]
-    response = client_for(matrix["users"]["editor"]).post(
+    response = page_client(matrix["users"]["editor"]).post(
         f"/catalogs/{catalog.pk}/", {"front": "perro", "back": "dog"}, **HTMX
     )
 
@@ -166,7 +156,7 @@ def test_add_a_card_through_htmx_swaps_the_cards_section(matrix):
 )
 def test_adding_a_bad_card_shows_the_error_and_writes_nothing(matrix, data, field, message):
     catalog = matrix["catalog"]
-    response = client_for(matrix["users"]["owner"]).post(f"/catalogs/{catalog.pk}/", data, **HTMX)
+    response = page_client(matrix["users"]["owner"]).post(f"/catalogs/{catalog.pk}/", data, **HTMX)
 
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field]).lower()
@@ -176,8 +166,8 @@ def test_adding_a_bad_card_shows_the_error_and_writes_nothing(matrix, data, fiel
 def test_a_card_of_another_language_is_refused_in_a_catalog_without_one(learner, spanish):
     catalog = CatalogFactory(owner=learner, language=None)
 
-    missing = client_for(learner).post(f"/catalogs/{catalog.pk}/", {"front": "a", "back": "b"})
-    added = client_for(learner).post(
+    missing = page_client(learner).post(f"/catalogs/{catalog.pk}/", {"front": "a", "back": "b"})
+    added = page_client(learner).post(
         f"/catalogs/{catalog.pk}/", {"front": "a", "back": "b", "language": "es"}
     )
 
@@ -189,7 +179,7 @@ def test_a_card_of_another_language_is_refused_in_a_catalog_without_one(learner,
 
 def test_the_duplicate_warning_while_typing(matrix):
     catalog = matrix["catalog"]
-    client = client_for(matrix["users"]["owner"])
+    client = page_client(matrix["users"]["owner"])
 
     exact = client.get(f"/catalogs/{catalog.pk}/?front=Hola", **HTMX).content.decode()
     near = client.get(f"/catalogs/{catalog.pk}/?front=holas", **HTMX).content.decode()
@@ -202,59 +192,13 @@ def test_the_duplicate_warning_while_typing(matrix):
     assert not none.strip()
 
 
-def test_edit_in_place_returns_the_row(matrix):
-    catalog, card = matrix["catalog"], matrix["card"]
-    client = client_for(matrix["users"]["editor"])
-
-    form_row = client.get(f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/", **HTMX)
-    saved = client.post(
-        f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/",
-        {"front": "Hola", "back": "hello", "hint": "greeting"},
-        **HTMX,
-    )
-
-    assert 'form="edit-card-' in form_row.content.decode()
-    assert saved.status_code == 200
-    assert saved.content.decode().lstrip().startswith(f'<tr id="card-{card.pk}"')
-    card.refresh_from_db()
-    assert (card.back, card.hint) == ("hello", "greeting")
-
-
-def test_edit_into_a_word_already_in_the_catalog_shows_the_error(matrix):
-    catalog = matrix["catalog"]
-    other = CatalogFlashcardFactory(catalog=catalog, flashcard__front="adiós").flashcard
-
-    response = client_for(matrix["users"]["owner"]).post(
-        f"/catalogs/{catalog.pk}/cards/{other.pk}/edit/", {"front": "hola", "back": "x"}, **HTMX
-    )
-
-    assert response.status_code == 400
-    assert "already in the catalog" in response.content.decode()
-    other.refresh_from_db()
-    assert other.front == "adiós"
-
-
-def test_remove_through_htmx_answers_an_empty_row(matrix):
-    catalog, card = matrix["catalog"], matrix["card"]
-
-    response = client_for(matrix["users"]["owner"]).post(
-        f"/catalogs/{catalog.pk}/cards/{card.pk}/remove/", **HTMX
-    )
-
-    assert response.status_code == 200
-    assert "<tr" not in response.content.decode()
-    assert '<span id="card-count" hx-swap-oob="true">0 cards</span>' in response.content.decode()
-    assert not catalog.flashcards.exists()
-    assert Flashcard.objects.filter(pk=card.pk).exists()
-
-
 def test_card_text_is_escaped(learner, spanish):
     catalog = CatalogFactory(owner=learner, language=spanish)
     CatalogFlashcardFactory(
         catalog=catalog, flashcard__front="<script>alert(1)</script>", flashcard__back="<b>x</b>"
     )
 
-    page = client_for(learner).get(f"/catalogs/{catalog.pk}/").content.decode()
+    page = page_client(learner).get(f"/catalogs/{catalog.pk}/").content.decode()
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -263,7 +207,7 @@ def test_card_text_is_escaped(learner, spanish):
 
 def test_viewers_see_no_editing_controls(matrix):
     catalog = matrix["catalog"]
-    page = client_for(matrix["users"]["viewer"]).get(f"/catalogs/{catalog.pk}/").content.decode()
+    page = page_client(matrix["users"]["viewer"]).get(f"/catalogs/{catalog.pk}/").content.decode()
 
     assert 'id="add-card"' not in page
     assert "/edit/" not in page
@@ -272,7 +216,7 @@ def test_viewers_see_no_editing_controls(matrix):
 
 def test_settings_change_visibility_and_refuse_a_clashing_language(matrix, french):
     catalog = matrix["catalog"]
-    client = client_for(matrix["users"]["owner"])
+    client = page_client(matrix["users"]["owner"])
 
     refused = client.post(
         f"/catalogs/{catalog.pk}/settings/",
@@ -291,90 +235,17 @@ def test_settings_change_visibility_and_refuse_a_clashing_language(matrix, frenc
     assert catalog.share_token
 
 
-def test_share_dialog_shares_and_shows_errors(matrix):
-    catalog = matrix["catalog"]
-    client = client_for(matrix["users"]["owner"])
-
-    unknown = client.post(f"/catalogs/{catalog.pk}/share/", {"user": "ghost", "role": "viewer"})
-    myself = client.post(f"/catalogs/{catalog.pk}/share/", {"user": "owner", "role": "viewer"})
-    shared = client.post(
-        f"/catalogs/{catalog.pk}/share/", {"user": "outsider@example.com", "role": "editor"}
-    )
-
-    assert unknown.status_code == 400
-    assert "No user with that username or email." in unknown.content.decode()
-    assert myself.status_code == 400
-    assert "yourself" in myself.content.decode()
-    assert shared.status_code == 302
-    assert catalog.shares.get(user=matrix["outsider"]).role == Role.EDITOR
-
-
 def test_delete_a_catalog(matrix):
     catalog = matrix["catalog"]
 
-    response = client_for(matrix["users"]["owner"]).post(f"/catalogs/{catalog.pk}/delete/")
+    response = page_client(matrix["users"]["owner"]).post(f"/catalogs/{catalog.pk}/delete/")
 
     assert response["Location"] == "/catalogs/"
     assert not Catalog.objects.filter(pk=catalog.pk).exists()
 
 
-def test_share_link_page_opens_an_unlisted_catalog_read_only(matrix):
-    catalog, stranger = matrix["catalog"], matrix["users"]["stranger"]
-    catalog.visibility = Catalog.Visibility.UNLISTED
-    catalog.share_token = "the-token"
-    catalog.save()
-
-    opened = client_for(stranger).get("/share/the-token/")
-    wrong = client_for(stranger).get("/share/another-token/")
-
-    assert opened.status_code == 200
-    assert "hola" in opened.content.decode()
-    assert 'id="add-card"' not in opened.content.decode()
-    assert wrong.status_code == 404
-    assert client_for(None).get("/share/the-token/").status_code == 302
-
-
-def test_a_catalog_opened_by_its_link_can_be_copied_from_that_page(matrix):
-    catalog, stranger = matrix["catalog"], matrix["users"]["stranger"]
-    catalog.visibility = Catalog.Visibility.UNLISTED
-    catalog.share_token = "the-token"
-    catalog.save()
-    client = client_for(stranger)
-
-    page = client.get("/share/the-token/").content.decode()
-    response = client.post("/share/the-token/copy/")
-
-    assert 'action="/share/the-token/copy/"' in page
-    copy = Catalog.objects.get(owner=stranger)
-    assert response["Location"] == f"/catalogs/{copy.pk}/"
-    assert copy.flashcards.get().front == "hola"
-    assert client.post("/share/old-token/copy/").status_code == 404
-    assert client.get("/share/the-token/copy/").status_code == 405
-
-
-def test_library_lists_searches_and_copies(matrix, french):
-    stranger = matrix["users"]["stranger"]
-    public = CatalogFactory(visibility="public", language=french, name="Le vocabulaire")
-    CatalogFlashcardFactory.create_batch(2, catalog=public)
-    client = client_for(stranger)
-
-    page = client.get("/library/").content.decode()
-    found = client.get("/library/?search=vocab&language=fr", **HTMX).content.decode()
-    nothing = client.get("/library/?language=es").content.decode()
-    copied = client.post(f"/catalogs/{public.pk}/copy/")
-
-    assert "Le vocabulaire" in page
-    assert matrix["catalog"].name not in page
-    assert "Le vocabulaire" in found
-    assert "2 cards" in found
-    assert "Le vocabulaire" not in nothing
-    copy = Catalog.objects.get(owner=stranger)
-    assert copied["Location"] == f"/catalogs/{copy.pk}/"
-    assert copy.flashcards.count() == 2
-
-
 def test_nav_links_for_signed_in_users_only(learner):
-    assert 'href="/catalogs/"' in client_for(learner).get("/").content.decode()
+    assert 'href="/catalogs/"' in page_client(learner).get("/").content.decode()
     assert 'href="/catalogs/"' not in Client().get("/").content.decode()
 
 
@@ -383,7 +254,7 @@ def test_catalog_detail_query_count_does_not_grow_with_cards(
 ):
     catalog = CatalogFactory(owner=learner, language=spanish)
     CatalogShare.objects.create(catalog=catalog, user=UserFactory(), role=Role.VIEWER)
-    client = client_for(learner)
+    client = page_client(learner)
 
     CatalogFlashcardFactory.create_batch(2, catalog=catalog)
     with django_assert_max_num_queries(8) as few:
@@ -397,7 +268,7 @@ def test_catalog_detail_query_count_does_not_grow_with_cards(
 def test_catalog_list_query_count_does_not_grow_with_catalogs(
     learner, spanish, django_assert_max_num_queries
 ):
-    client = client_for(learner)
+    client = page_client(learner)
     CatalogFlashcardFactory(catalog__owner=learner, catalog__language=spanish)
     with django_assert_max_num_queries(10) as few:
         client.get("/catalogs/")
@@ -414,7 +285,7 @@ def test_loose_cards_of_mine_show_in_warnings_too(learner, spanish):
     catalog = CatalogFactory(owner=learner, language=spanish)
     FlashcardFactory(owner=learner, language=spanish, front="manzana")
 
-    warning = client_for(learner).get(f"/catalogs/{catalog.pk}/?front=manzanas", **HTMX)
+    warning = page_client(learner).get(f"/catalogs/{catalog.pk}/?front=manzanas", **HTMX)
 
     assert "manzana" in warning.content.decode()
 
@@ -425,7 +296,7 @@ def test_shared_with_me_lists_catalogs_and_single_cards(matrix):
     card = FlashcardFactory(front="schön", back="beautiful")
     FlashcardShare.objects.create(flashcard=card, user=viewer, role=Role.EDITOR)
 
-    page = client_for(viewer).get("/catalogs/?scope=shared").content.decode()
+    page = page_client(viewer).get("/catalogs/?scope=shared").content.decode()
 
     assert matrix["catalog"].name in page
     assert "Mine alone" not in page
@@ -441,65 +312,20 @@ def test_shared_with_me_lists_catalogs_and_single_cards(matrix):
     ],
 )
 def test_odd_query_strings_on_pages_are_never_a_500(learner, url):
-    assert client_for(learner).get(url).status_code == 200
+    assert page_client(learner).get(url).status_code == 200
 
 
 def test_odd_duplicate_check_is_never_a_500(learner):
     catalog = CatalogFactory(owner=learner, language=None)
 
-    response = client_for(learner).get(f"/catalogs/{catalog.pk}/?front=a%00&language=%00", **HTMX)
+    response = page_client(learner).get(f"/catalogs/{catalog.pk}/?front=a%00&language=%00", **HTMX)
 
     assert response.status_code == 200
 
 
-CARD_SHARE_PAGES = [
-    ("get", "/flashcards/{f}/share/", None, (200, 403, 403, 404, 302)),
-    (
-        "post",
-        "/flashcards/{f}/share/",
-        {"user": "outsider", "role": "editor"},
-        (302, 403, 403, 404, 302),
-    ),
-    ("post", "/flashcards/{f}/share/{s}/revoke/", None, (302, 403, 403, 404, 302)),
-]
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "data", "who", "expected"),
-    [
-        pytest.param(method, path, data, who, status, id=f"{method} {path} {who}")
-        for method, path, data, statuses in CARD_SHARE_PAGES
-        for who, status in zip(WHO, statuses, strict=True)
-    ],
-)
-def test_card_share_page_permission_matrix(matrix, method, path, data, who, expected):
-    share = FlashcardShare.objects.create(
-        flashcard=matrix["card"], user=UserFactory(), role=Role.VIEWER
-    )
-    url = path.format(f=matrix["card"].pk, s=share.pk)
-
-    response = getattr(client_for(matrix["users"][who]), method)(url, data or {})
-
-    assert response.status_code == expected
-
-
-def test_share_a_single_card_from_the_catalog_page(matrix):
-    owner, card = matrix["users"]["owner"], matrix["card"]
-    client = client_for(owner)
-
-    detail = client.get(f"/catalogs/{matrix['catalog'].pk}/").content.decode()
-    refused = client.post(f"/flashcards/{card.pk}/share/", {"user": "owner", "role": "viewer"})
-    shared = client.post(f"/flashcards/{card.pk}/share/", {"user": "outsider", "role": "editor"})
-
-    assert f'href="/flashcards/{card.pk}/share/"' in detail
-    assert refused.status_code == 400
-    assert shared.status_code == 302
-    assert FlashcardShare.objects.get(flashcard=card).user == matrix["outsider"]
-
-
 @pytest.mark.parametrize(("who", "linked"), [("owner", True), ("editor", True), ("viewer", False)])
 def test_import_links_lead_to_the_import_page_with_the_catalog_chosen(matrix, who, linked):
-    client = client_for(matrix["users"][who])
+    client = page_client(matrix["users"][who])
     catalog = matrix["catalog"]
 
     listing = client.get("/catalogs/").content.decode()

@@ -1,16 +1,14 @@
-"""Web pages for importing a file and watching its import, and for exporting a catalog."""
+"""Web pages for importing a file and watching its import."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import SignedInRequest
-from decks.http import catalog_export_response
-from decks.import_forms import ImportForm
-from decks.selectors import catalogs_visible_to, import_jobs_of
-from decks.services.exports import EXPORT_FORMATS
+from decks.forms.imports import ImportForm
+from decks.selectors import import_jobs_of
 from decks.services.imports import import_job_create, import_job_progress
 from decks.uploads import upload_too_large
 
@@ -48,13 +46,3 @@ def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(import_jobs_of(request.user), pk=pk)
     template = "decks/import_detail.html#status" if request.htmx else "decks/import_detail.html"
     return render(request, template, {"job": job, "progress": import_job_progress(job)})
-
-
-@login_required
-@require_GET
-def catalog_export(request: SignedInRequest, pk: int) -> HttpResponse:
-    catalog = get_object_or_404(catalogs_visible_to(request.user), pk=pk)
-    file_format = request.GET.get("format", "")
-    if file_format not in EXPORT_FORMATS:
-        return HttpResponseBadRequest("Choose an export format: csv or apkg.")
-    return catalog_export_response(catalog, file_format)

@@ -1,0 +1,113 @@
+"""The task worker waits out a database restart instead of dying.
+
+The test runs its own PostgreSQL cluster on a free port (never the machine's own server),
+a real `manage.py db_worker` against it, and stops the cluster for six seconds.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+
+from cerego.settings import BASE_DIR
+from cerego.tests.servers import PostgresCluster, wait_until
+
+
+@pytest.fixture
+def cluster():
+    cluster = PostgresCluster()
+    try:
+        cluster.create()
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "cerego.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": database_url,
+        "TASKS_BACKEND": "database",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    command = [sys.executable, str(BASE_DIR / "manage.py"), *args]
+    done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        command, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+MIGRATE = (
+    "from django.core.management import call_command\n"
+    "call_command('migrate', 'django_tasks_database', verbosity=0)\n"
+)
+ENQUEUE = "from cerego.tests.test_tasks import double\nprint(double.enqueue(21).id)\n"
+
+
+def enqueue_double(env: dict[str, str], migrate_first: bool = False) -> str:
+    """Queue a task from a process of its own, as the web does (one start-up for both)."""
+    code = (MIGRATE if migrate_first else "") + ENQUEUE
+    return manage(env, "shell", "--no-imports", "-c", code).strip()
+
+
+def task_status(url: str, task_id: str) -> str | None:
+    with psycopg.connect(url, connect_timeout=2) as connection:
+        row = connection.execute(
+            "SELECT status FROM django_tasks_database_dbtaskresult WHERE id = %s", [task_id]
+        ).fetchone()
+    return row[0] if row else None
+
+
+def test_worker_survives_a_database_restart(cluster, tmp_path: Path):
+    env = production_env(cluster.url)
+    first = enqueue_double(env, migrate_first=True)
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
+    options = ["--interval", "0.2", "--no-startup-delay", "--no-reload"]
+    worker = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", *options],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def has_run(task_id: str) -> bool:
+        assert worker.poll() is None, "the worker exited:\n" + log_path.read_text()
+        return task_status(cluster.url, task_id) == "SUCCESSFUL"
+
+    try:
+        wait_until(lambda: has_run(first), 30, "the first task")
+
+        cluster.stop()
+        time.sleep(6)
+        cluster.start()
+
+        second = enqueue_double(env)
+        wait_until(lambda: has_run(second), 30, "the second task")
+        assert "database unavailable, worker retrying" in log_path.read_text()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+        log.close()
+
+
+def test_compose_restarts_web_and_worker_when_they_exit():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+    assert {compose["services"][name]["restart"] for name in ("web", "worker")} == {
+        "unless-stopped"
+    }

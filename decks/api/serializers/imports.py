@@ -1,0 +1,74 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from decks.models import ImportJob
+from decks.services.imports import import_job_progress
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A CSV or TSV file (front, back, hint, language) or an Anki .apkg."
+    )
+    catalog = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Import everything into this catalog (you must be able to edit it).",
+    )
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=15,
+        help_text=(
+            "Language code for rows without one; required for .apkg unless the catalog "
+            "has a language."
+        ),
+    )
+
+
+class RejectedRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        help_text="Row of the CSV file (header = 1) or note number of the package."
+    )
+    reason = serializers.CharField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField(help_text="0-100")
+    created = serializers.IntegerField(
+        source="created_count", read_only=True, help_text="Cards created."
+    )
+    rejected = RejectedRowSerializer(
+        many=True, read_only=True, help_text="Rows not imported, with the reason."
+    )
+    format = serializers.CharField(source="file_format", read_only=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "created",
+            "skipped_duplicates",
+            "rejected",
+            "rejected_count",
+            "catalogs",
+            "detail",
+            "file_name",
+            "format",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_progress(self, job: ImportJob) -> int:
+        return import_job_progress(job)
+
+
+class ImportRequestErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+    catalog = serializers.ListField(child=serializers.CharField(), required=False)
+    language = serializers.ListField(child=serializers.CharField(), required=False)

@@ -1,0 +1,107 @@
+import pytest
+
+from decks.models import CatalogFlashcard
+from decks.tests.clients import api_client
+from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_flashcard_shape(matrix):
+    card = matrix["card"]
+    body = api_client(matrix["users"]["viewer"]).get(f"/api/v1/flashcards/{card.pk}/").json()
+
+    assert body == {
+        "id": card.pk,
+        "front": "hola",
+        "back": card.back,
+        "hint": "",
+        "language": "es",
+        "owner": "owner",
+        "created_at": body["created_at"],
+        "updated_at": body["updated_at"],
+    }
+
+
+def test_a_card_without_catalog_needs_a_language(learner_api_client, spanish):
+    refused = learner_api_client.post(
+        "/api/v1/flashcards/", {"front": "gato", "back": "cat"}, format="json"
+    )
+    created = learner_api_client.post(
+        "/api/v1/flashcards/", {"front": "gato", "back": "cat", "language": "es"}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "language" in refused.json()
+    assert created.status_code == 201
+
+
+def test_editing_a_front_into_a_word_of_the_catalog_is_a_409(matrix):
+    catalog, owner = matrix["catalog"], matrix["users"]["owner"]
+    other = CatalogFlashcardFactory(catalog=catalog, flashcard__front="adiós").flashcard
+
+    response = api_client(owner).patch(
+        f"/api/v1/flashcards/{other.pk}/", {"front": "Hola"}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["duplicate_of"] == matrix["card"].pk
+    other.refresh_from_db()
+    assert other.front == "adiós"
+
+
+def test_editing_a_front_keeps_every_catalog_in_sync(matrix):
+    owner, card = matrix["users"]["owner"], matrix["card"]
+    second = CatalogFactory(owner=owner)
+    CatalogFlashcard.objects.create(catalog=second, flashcard=card, front_normalized="hola")
+
+    response = api_client(owner).patch(
+        f"/api/v1/flashcards/{card.pk}/", {"front": "¡Hola!"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert set(card.memberships.values_list("front_normalized", flat=True)) == {"¡hola!"}
+
+
+def test_flashcard_list_filters(matrix, french):
+    owner = matrix["users"]["owner"]
+    loose = FlashcardFactory(owner=owner, language=french, front="chat", back="cat")
+    client = api_client(owner)
+
+    assert client.get("/api/v1/flashcards/").json()["count"] == 2
+    assert [c["id"] for c in client.get("/api/v1/flashcards/?language=fr").json()["results"]] == [
+        loose.pk
+    ]
+    in_catalog = client.get(f"/api/v1/flashcards/?catalog={matrix['catalog'].pk}").json()
+    assert [c["id"] for c in in_catalog["results"]] == [matrix["card"].pk]
+    assert client.get("/api/v1/flashcards/?search=CHA").json()["count"] == 1
+    stranger = api_client(matrix["users"]["stranger"])
+    assert stranger.get(f"/api/v1/flashcards/?catalog={matrix['catalog'].pk}").status_code == 404
+
+
+def test_duplicates_endpoint_reports_exact_and_near(learner, learner_api_client, spanish, french):
+    exact = FlashcardFactory(owner=learner, language=spanish, front="Gato")
+    near = FlashcardFactory(owner=learner, language=spanish, front="gatos")
+    FlashcardFactory(owner=learner, language=spanish, front="perro")
+    FlashcardFactory(owner=learner, language=french, front="gato")
+    FlashcardFactory(language=spanish, front="gato")  # someone else's
+
+    response = learner_api_client.get("/api/v1/flashcards/duplicates/?front=gato&language=es")
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [(row["flashcard"]["id"], row["exact"]) for row in results] == [
+        (exact.pk, True),
+        (near.pk, False),
+    ]
+    assert results[0]["similarity"] == 1.0
+    assert 0.8 <= results[1]["similarity"] < 1.0
+
+
+@pytest.mark.parametrize(
+    "query", ["?front=gato", "?language=es", "?front=gato&language=zz", "?front=&language=es"]
+)
+def test_duplicates_endpoint_refuses_incomplete_queries(learner_api_client, spanish, query):
+    response = learner_api_client.get(f"/api/v1/flashcards/duplicates/{query}")
+
+    assert response.status_code == 400

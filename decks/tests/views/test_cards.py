@@ -1,0 +1,53 @@
+import pytest
+
+from decks.models import Flashcard
+from decks.tests.clients import HTMX, page_client
+from decks.tests.factories import CatalogFlashcardFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_edit_in_place_returns_the_row(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    client = page_client(matrix["users"]["editor"])
+
+    form_row = client.get(f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/", **HTMX)
+    saved = client.post(
+        f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/",
+        {"front": "Hola", "back": "hello", "hint": "greeting"},
+        **HTMX,
+    )
+
+    assert 'form="edit-card-' in form_row.content.decode()
+    assert saved.status_code == 200
+    assert saved.content.decode().lstrip().startswith(f'<tr id="card-{card.pk}"')
+    card.refresh_from_db()
+    assert (card.back, card.hint) == ("hello", "greeting")
+
+
+def test_edit_into_a_word_already_in_the_catalog_shows_the_error(matrix):
+    catalog = matrix["catalog"]
+    other = CatalogFlashcardFactory(catalog=catalog, flashcard__front="adiós").flashcard
+
+    response = page_client(matrix["users"]["owner"]).post(
+        f"/catalogs/{catalog.pk}/cards/{other.pk}/edit/", {"front": "hola", "back": "x"}, **HTMX
+    )
+
+    assert response.status_code == 400
+    assert "already in the catalog" in response.content.decode()
+    other.refresh_from_db()
+    assert other.front == "adiós"
+
+
+def test_remove_through_htmx_answers_an_empty_row(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+
+    response = page_client(matrix["users"]["owner"]).post(
+        f"/catalogs/{catalog.pk}/cards/{card.pk}/remove/", **HTMX
+    )
+
+    assert response.status_code == 200
+    assert "<tr" not in response.content.decode()
+    assert '<span id="card-count" hx-swap-oob="true">0 cards</span>' in response.content.decode()
+    assert not catalog.flashcards.exists()
+    assert Flashcard.objects.filter(pk=card.pk).exists()
