@@ -6,6 +6,7 @@ from accounts.models import USER_SETTINGS_EDITABLE, UserSettings
 from cerego.forms import FocusFirstErrorMixin
 from quizzes.models import STUDY_SETTINGS_EDITABLE, StudySettings
 
+# What the page edits today; the steps and leech rules are set through the API for now.
 FIELD_ORDER = [
     "desired_retention",
     "daily_new_limit",
@@ -28,7 +29,7 @@ class LearningSettingsForm(FocusFirstErrorMixin, forms.Form):
         self.fields.update(
             forms.fields_for_model(
                 StudySettings,
-                fields=STUDY_SETTINGS_EDITABLE,
+                fields=[name for name in FIELD_ORDER if name in STUDY_SETTINGS_EDITABLE],
                 widgets={"preferred_quiz_types": forms.CheckboxSelectMultiple},
             )
         )

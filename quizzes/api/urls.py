@@ -1,7 +1,15 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from quizzes.api import views
+from quizzes.api import progress, quizzes, reviews, settings
+
+router = SimpleRouter()
+router.register("quiz-types", quizzes.QuizTypeViewSet, basename="quiz-type")
+router.register("quizzes", quizzes.QuizViewSet, basename="quiz")
+router.register("progress", progress.ProgressViewSet, basename="progress")
 
 urlpatterns = [
-    path("auth/settings/", views.SettingsView.as_view(), name="api-settings"),
+    path("auth/settings/", settings.SettingsView.as_view(), name="api-settings"),
+    path("reviews/sync/", reviews.ReviewSyncView.as_view(), name="api-reviews-sync"),
+    *router.urls,
 ]

@@ -17,13 +17,17 @@ USUAL_RESPONSE_SAMPLE = 50
 USUAL_RESPONSE_MIN_SAMPLES = 5
 
 
+def study_day_window(
+    user: User, study_settings: StudySettings, now: datetime
+) -> tuple[datetime, datetime]:
+    """When the learner's current study day started and when the next one starts."""
+    zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
+    day = study_day_of(now, time_zone=zone, rollover_hour=rollover)
+    return study_day_bounds(day, time_zone=zone, rollover_hour=rollover)
+
+
 def study_day_start(user: User, study_settings: StudySettings, now: datetime) -> datetime:
-    day = study_day_of(
-        now, time_zone=user.settings.time_zone, rollover_hour=study_settings.day_rollover_hour
-    )
-    return study_day_bounds(
-        day, time_zone=user.settings.time_zone, rollover_hour=study_settings.day_rollover_hour
-    )[0]
+    return study_day_window(user, study_settings, now)[0]
 
 
 def reviews_since(user: User, start: datetime) -> QuerySet[ReviewLog]:

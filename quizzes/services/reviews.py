@@ -189,3 +189,50 @@ def review_record(
         log.save()
     progress.save()
     return ReviewOutcome(review_log=log, progress=progress, duplicate=False)
+
+
+RESCHEDULE_BATCH = 500
+
+
+def progress_reschedule(*, user_id: int) -> int:
+    """Replay every studied card of the learner from its history with their current
+    scheduler (new retention, steps or parameters); returns how many cards changed.
+
+    Cards are replayed in batches, each batch in its own transaction with its rows locked,
+    so a long reschedule never holds the learner's whole collection.
+    """
+    user = User.objects.get(pk=user_id)
+    study_settings = study_settings_of(user)
+    ids = list(
+        CardProgress.objects.filter(user=user, last_review__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed = 0
+    for start in range(0, len(ids), RESCHEDULE_BATCH):
+        changed += _reschedule_batch(user, ids[start : start + RESCHEDULE_BATCH], study_settings)
+    return changed
+
+
+@transaction.atomic
+def _reschedule_batch(user: User, ids: list[int], study_settings: StudySettings) -> int:
+    rows = {p.flashcard_id: p for p in CardProgress.objects.select_for_update().filter(pk__in=ids)}
+    history: dict[int, list[ReviewLog]] = {}
+    for log in ReviewLog.objects.filter(user=user, flashcard_id__in=rows).order_by(
+        "reviewed_at", "id"
+    ):
+        history.setdefault(log.flashcard_id, []).append(log)
+    changed, logs = [], []
+    for flashcard_id, progress in rows.items():
+        before = (progress.due, progress.stability, progress.difficulty)
+        logs += progress_replay(
+            progress=progress, logs=history.get(flashcard_id, []), study_settings=study_settings
+        )
+        if (progress.due, progress.stability, progress.difficulty) != before:
+            changed.append(progress)
+    CardProgress.objects.bulk_update(changed, PROGRESS_FIELDS)
+    ReviewLog.objects.bulk_update(logs, ["state_before", "state_after"], batch_size=1000)
+    return len(changed)
+
+
+PROGRESS_FIELDS = [*_NEW_PROGRESS, "updated_at"]

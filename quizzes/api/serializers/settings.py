@@ -21,6 +21,15 @@ class LearningSettingsSerializer(serializers.Serializer):
     )
     day_rollover_hour = serializers.IntegerField(required=False)
     theme = serializers.ChoiceField(choices=UserSettings.Theme.choices, required=False)
+    learning_steps = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Minutes, e.g. [1, 10]."
+    )
+    relearning_steps = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Minutes, e.g. [10]."
+    )
+    maximum_interval = serializers.IntegerField(required=False, help_text="Days.")
+    leech_threshold = serializers.IntegerField(required=False)
+    suspend_leeches = serializers.BooleanField(required=False)
     fsrs_parameters = serializers.JSONField(
         read_only=True, allow_null=True, help_text="Personalised FSRS weights; null until fitted."
     )

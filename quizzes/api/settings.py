@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from quizzes.api.serializers import LearningSettingsSerializer
+from quizzes.api.serializers.settings import LearningSettingsSerializer
 from quizzes.selectors.settings import learning_settings
 from quizzes.services.settings import learning_settings_update
 

@@ -1,0 +1,1 @@
+"""Shapes of the quizzes API, by concept."""

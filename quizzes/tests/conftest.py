@@ -1,0 +1,37 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, LanguageFactory
+from quizzes.services.quiz_types import quiz_types_seed
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
+
+
+@pytest.fixture
+def quiz_types(db):
+    quiz_types_seed()
+
+
+@pytest.fixture
+def spanish(db):
+    return LanguageFactory(code="es", name="Spanish")
+
+
+@pytest.fixture
+def deck(learner, spanish, quiz_types):
+    """The learner's Spanish catalog of 30 cards (palabra N → word N)."""
+    catalog = CatalogFactory(owner=learner, language=spanish, name="Spanish basics")
+    for n in range(30):
+        CatalogFlashcardFactory(
+            catalog=catalog,
+            flashcard__front=f"palabra {n}",
+            flashcard__back=f"word {n}",
+            flashcard__language=spanish,
+        )
+    return catalog
+
+
+@pytest.fixture
+def card(deck):
+    return deck.memberships.order_by("id").first().flashcard
