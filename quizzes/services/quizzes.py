@@ -194,11 +194,10 @@ def _cards_for(
     )
     room = min(size - len(cards), new_left)
     if room > 0:
-        seen = {card.flashcard.pk for card in cards}
-        for flashcard in study.new_flashcards(user, catalog=catalog)[: room + len(seen)]:
-            if flashcard.pk not in seen and len(cards) < size:
-                seen.add(flashcard.pk)
-                cards.append(_Card(flashcard, None, 0))
+        # New cards have no progress row and due cards all have one: never the same card.
+        cards += [
+            _Card(card, None, 0) for card in study.new_flashcards(user, catalog=catalog)[:room]
+        ]
     return cards
 
 
