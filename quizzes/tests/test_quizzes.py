@@ -73,9 +73,11 @@ def test_new_cards_stop_at_the_daily_limit_counted_in_the_learners_day(learner, 
     # 19:00 UTC is 04:00 in Tokyo: a new study day with a fresh allowance.
     next_day = quiz_create(user=learner, catalog=deck, size=20, now=START + timedelta(hours=10))
 
-    new_of = lambda quiz: sum(
-        1 for q in quiz.questions.all() if q.flashcard_id not in {c.pk for c in cards_of(deck)[:2]}
-    )
+    seen = {card.pk for card in cards_of(deck)[:2]}
+
+    def new_of(quiz):
+        return sum(1 for q in quiz.questions.all() if q.flashcard_id not in seen)
+
     assert new_of(same_day) == 1
     assert new_of(next_day) == 3
 
@@ -206,7 +208,8 @@ def test_answering_right_reviews_the_card_and_scores_the_quiz(learner, deck):
     )
 
     assert not duplicate
-    assert result["correct"] and result["rating"] == Rating.GOOD
+    assert result["correct"]
+    assert result["rating"] == Rating.GOOD
     assert result["memory_strength"] == 100
     assert result["level"] == "Level 1", "FSRS: a first Good lasts about 2.3 days"
     assert result["streak"] == 1
@@ -231,7 +234,8 @@ def test_a_typo_is_hard_and_shows_the_difference(learner, deck):
         now=START,
     )
 
-    assert result["correct"] and result["typo"]
+    assert result["correct"]
+    assert result["typo"]
     assert result["rating"] == Rating.HARD
     assert result["expected"] == "word 0"
     assert {"kind": "missing", "given": "", "expected": "o"} in result["diff"]
@@ -263,14 +267,16 @@ def test_the_same_submission_again_returns_the_first_result(learner, deck):
     quiz = quiz_create(user=learner, catalog=deck, size=1, quiz_types=["typed"], now=START)
     question = quiz.questions.get()
     review_id = uuid.uuid4()
-    submit = lambda: quiz_answer_submit(
-        user=learner,
-        quiz_id=quiz.pk,
-        question_id=question.pk,
-        answer="word 0",
-        client_review_id=review_id,
-        now=START,
-    )
+
+    def submit():
+        return quiz_answer_submit(
+            user=learner,
+            quiz_id=quiz.pk,
+            question_id=question.pk,
+            answer="word 0",
+            client_review_id=review_id,
+            now=START,
+        )
 
     first, _ = submit()
     again, duplicate = submit()
