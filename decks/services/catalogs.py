@@ -6,7 +6,11 @@ from django.db import transaction
 from accounts.models import User
 from decks.models import Catalog, Language, new_share_token
 from decks.services.audit import decks_event_record
-from decks.services.card_fields import CardFields
+from decks.services.card_fields import (
+    CardFields,
+    control_character_error,
+    text_newlines_normalize,
+)
 from decks.services.flashcards import flashcards_bulk_create
 
 NAME_MAX_LENGTH = Catalog._meta.get_field("name").max_length or 200
@@ -17,13 +21,17 @@ def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "A catalog needs a name."})
+    if message := control_character_error("name", name):
+        raise ValidationError({"name": message})
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": f"At most {NAME_MAX_LENGTH} characters."})
     return name
 
 
 def _clean_description(description: str) -> str:
-    description = description.strip()
+    description = text_newlines_normalize(description).strip()
+    if message := control_character_error("description", description):
+        raise ValidationError({"description": message})
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise ValidationError({"description": f"At most {DESCRIPTION_MAX_LENGTH} characters."})
     return description

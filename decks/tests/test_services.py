@@ -140,8 +140,18 @@ class TestFlashcards:
     @pytest.mark.parametrize(
         ("front", "back", "field", "message"),
         [
-            ("ga\x00to", "cat", "front", "The front contains a NUL character."),
-            ("gato", "c\x00t", "back", "The back contains a NUL character."),
+            (
+                "ga\x00to",
+                "cat",
+                "front",
+                "The front contains an invisible control character (U+0000).",
+            ),
+            (
+                "gato",
+                "c\x00t",
+                "back",
+                "The back contains an invisible control character (U+0000).",
+            ),
             ("\ufdfa" * 100, "x", "front", "The front is too long once normalised."),
         ],
     )
