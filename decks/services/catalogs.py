@@ -18,11 +18,11 @@ DESCRIPTION_MAX_LENGTH = 5000
 
 
 def _clean_name(name: str) -> str:
+    if message := control_character_error("name", text_newlines_normalize(name)):
+        raise ValidationError({"name": message})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "A catalog needs a name."})
-    if message := control_character_error("name", name):
-        raise ValidationError({"name": message})
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError({"name": f"At most {NAME_MAX_LENGTH} characters."})
     return name
