@@ -117,7 +117,9 @@ def database_from_url(url: str) -> dict:
         config["NAME"] = str(
             name if name.is_absolute() or str(name) == ":memory:" else BASE_DIR / name
         )
-        # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction.
+        # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction;
+        # `timeout` is how long they queue (the busy timeout, in seconds) before "database
+        # is locked". Imports write in short transactions so a login waits well under it.
         # WAL lets readers (the import progress page) read while a writer (the import) writes;
         # with WAL, synchronous=NORMAL is safe against corruption and halves the fsyncs.
         config["OPTIONS"] = {

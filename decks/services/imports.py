@@ -274,8 +274,8 @@ def _job_finish(job: ImportJob, result: ImportResult, parsed: ParsedFile) -> Non
     )
 
 
-# Writing happens inside one transaction, invisible to the page polling the job, so the
-# writing half of the progress goes through the cache (shared through Redis in production).
+# The writing half of the progress goes through the cache (shared through Redis in
+# production): saving it on the job would take the write lock the import is sharing.
 def _live_progress_key(job_id: int) -> str:
     return f"decks:import-job:{job_id}:progress"
 
