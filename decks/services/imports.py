@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 # Write transactions last about this long; between two, on SQLite, others may write.
 WRITE_BURST_SECONDS = 0.5
-WRITE_PAUSE_SECONDS = 0.15
+WRITE_PAUSE_SECONDS = 0.1
 STAGING_SUFFIX = " (importing…)"
 # Enough to show a user everything wrong with any sensible file, without storing a
 # megabyte of JSON for a file whose every row is wrong.

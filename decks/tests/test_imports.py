@@ -530,7 +530,7 @@ def test_the_stale_sweep_deletes_what_a_dead_worker_wrote(learner, languages):
         status=ImportJob.Status.RUNNING,
         started_at=timezone.now() - timedelta(hours=2),
     )
-    job.catalogs.set([staging, target])
+    job.catalogs.set([staging.pk, target.pk])
 
     assert import_jobs_fail_stale(older_than=timedelta(hours=1)) == 1
 
@@ -570,13 +570,17 @@ def test_a_login_and_a_save_during_a_large_import_wait_for_the_lock_and_succeed(
     rows = [ParsedRow(n, f"palabra {n}", f"word {n}", language="es") for n in range(20_000)]
     writing, failures = threading.Event(), []
 
+    def note_the_writing(percent: int) -> None:
+        if percent > 50:  # past reading: the first batch is written
+            writing.set()
+
     def import_in_the_background() -> None:
         try:
             flashcards_import(
                 owner=importer,
                 parsed=ParsedFile(rows=rows),
                 new_catalog_name="Big",
-                on_progress=lambda percent: percent > 50 and writing.set(),
+                on_progress=note_the_writing,
             )
         except Exception as error:
             failures.append(error)
