@@ -133,7 +133,9 @@ def database_from_url(url: str) -> dict:
         config["NAME"] = str(
             name if name.is_absolute() or str(name) == ":memory:" else BASE_DIR / name
         )
-        # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction.
+        # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction;
+        # `timeout` is how long they queue (the busy timeout, in seconds) before "database
+        # is locked". Imports write in short transactions so a login waits well under it.
         # WAL lets readers (the import progress page) read while a writer (the import) writes;
         # with WAL, synchronous=NORMAL is safe against corruption and halves the fsyncs.
         config["OPTIONS"] = {
@@ -250,6 +252,12 @@ if DEBUG:
 # --- Uploads and imports -----------------------------------------------------------
 
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# What one import may cost, checked while the file is read, before anything is written:
+# cards (rows, or notes of an Anki package) and the size of an Anki collection unpacked.
+IMPORT_MAX_CARDS = env.int("IMPORT_MAX_CARDS", default=100_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", default=4 * IMPORT_MAX_BYTES
+)
 
 # Studying. Fuzzing spreads reviews that would fall due together over nearby days.
 FSRS_ENABLE_FUZZING = env.bool("FSRS_ENABLE_FUZZING", default=True)

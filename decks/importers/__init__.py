@@ -34,6 +34,21 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """What one import may cost, checked while reading, before anything is written.
+
+    `cards`: rows of a CSV or TSV file, notes of an Anki package. `unpacked_bytes`: the
+    Anki collection once inflated (a zip or zstd bomb must not fill the disk).
+    """
+
+    cards: int = 100_000
+    unpacked_bytes: int = 200 * 1024 * 1024
+
+
+DEFAULT_LIMITS = ImportLimits()
+
+
 @dataclass(slots=True)
 class ParsedFile:
     rows: list[ParsedRow] = field(default_factory=list)
@@ -62,16 +77,21 @@ def detect_format(*, name: str, head: bytes) -> str:
 
 
 def parse_file(
-    file: IO[bytes], *, file_format: str, on_progress: ProgressCallback | None = None
+    file: IO[bytes],
+    *,
+    file_format: str,
+    on_progress: ProgressCallback | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ParsedFile:
     from decks.importers import anki, delimited
 
     if file_format == "apkg":
-        return anki.parse_apkg(file, on_progress=on_progress)
+        return anki.parse_apkg(file, on_progress=on_progress, limits=limits)
     if file_format == "tsv":
-        return delimited.parse_delimited(file, delimiter="\t", on_progress=on_progress)
-    head = file.read(64 * 1024)
-    file.seek(0)
+        delimiter = "\t"
+    else:
+        delimiter = delimited.csv_delimiter(file.read(64 * 1024))
+        file.seek(0)
     return delimited.parse_delimited(
-        file, delimiter=delimited.csv_delimiter(head), on_progress=on_progress
+        file, delimiter=delimiter, on_progress=on_progress, max_rows=limits.cards
     )

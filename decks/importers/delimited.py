@@ -1,4 +1,8 @@
-"""CSV and TSV: columns front, back, hint, language; header optional; UTF-8, BOM or not."""
+"""CSV and TSV: columns front, back, hint, language; header optional; UTF-8, BOM or not.
+
+Also the one rule for cells a spreadsheet would run as formulas, shared by the export
+(which quotes them) and this reader (which unquotes exactly what the export quoted).
+"""
 
 import csv
 import io
@@ -9,14 +13,42 @@ from decks.importers import ImportFileError, ParsedFile, ParsedRow, ProgressCall
 
 COLUMNS = ("front", "back", "hint", "language")
 PROGRESS_EVERY_ROWS = 5000
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+QUOTE = "'"
+
+
+def cell_for_spreadsheet(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs: a formula start gets a `'` before it.
+
+    A text that already starts with `'` and then a formula start, or a second `'`, gets one
+    too, so that `cell_from_spreadsheet` can undo exactly this: `'=x` → `''=x` → `'=x`.
+    """
+    if text[:1] in FORMULA_STARTS or _is_quoted(text):
+        return QUOTE + text
+    return text
+
+
+def cell_from_spreadsheet(cell: str) -> str:
+    """Undo `cell_for_spreadsheet`; any other cell, `'tis` included, is left alone."""
+    return cell[1:] if _is_quoted(cell) else cell
+
+
+def _is_quoted(cell: str) -> bool:
+    return cell[:1] == QUOTE and len(cell) > 1 and (cell[1] in FORMULA_STARTS or cell[1] == QUOTE)
 
 
 def parse_delimited(
-    file: IO[bytes], *, delimiter: str, on_progress: ProgressCallback | None = None
+    file: IO[bytes],
+    *,
+    delimiter: str,
+    on_progress: ProgressCallback | None = None,
+    max_rows: int | None = None,
 ) -> ParsedFile:
     """Read rows lazily from the binary file, so a large file is never held twice in memory.
 
     Rows are numbered as a spreadsheet shows them: the header, when there is one, is row 1.
+    More than `max_rows` rows of cards stop the reading with ImportFileError.
     """
     size = _size_of(file)
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
@@ -31,6 +63,11 @@ def parse_delimited(
                 if _is_header(cells):
                     continue
             _add_row(parsed, row_number, cells, columns)
+            if max_rows is not None and len(parsed.rows) + len(parsed.rejected) > max_rows:
+                raise ImportFileError(
+                    f"The file holds more than {max_rows:,} cards, the most one import may "
+                    "add: split it into smaller files."
+                )
             if on_progress and size and row_number % PROGRESS_EVERY_ROWS == 0:
                 on_progress(min(file.tell() / size, 1.0))
     except UnicodeDecodeError as error:
@@ -95,7 +132,7 @@ def _add_row(parsed: ParsedFile, number: int, cells: list[str], columns: tuple[s
             Rejection(number, f"{len(cells)} columns where {len(columns)} were expected.")
         )
         return
-    values = dict(zip(columns, cells, strict=False))
+    values = dict(zip(columns, map(cell_from_spreadsheet, cells), strict=False))
     parsed.rows.append(
         ParsedRow(
             row=number,

@@ -4,6 +4,7 @@ Kept free of saving so the single-card services (create, update) and the bulk im
 share it: the same trimming, limits, language rule and messages everywhere.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -60,11 +61,35 @@ def catalog_language_error(*, language: Language, catalog: Catalog) -> str | Non
     )
 
 
+# C0 control characters but tab and newline (a carriage return is made a newline first).
+# Nobody types them on purpose; they show as nothing or as boxes, hide text from searches
+# and duplicate checks, and PostgreSQL cannot store NUL at all.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
+def text_newlines_normalize(value: str) -> str:
+    """Windows (CRLF) and old Mac (CR) line ends as newlines: browsers send textareas so."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def control_character_error(label: str, value: str) -> str | None:
+    """Why `value` may not be stored as the `label` of a card or catalog, if it holds a
+    control character; run after `text_newlines_normalize`."""
+    if found := _CONTROL_CHARACTER.search(value):
+        return f"The {label} contains an invisible control character (U+{ord(found[0]):04X})."
+    return None
+
+
+def control_characters_remove(value: str) -> str:
+    """`value` with its control characters made spaces, for names taken from files."""
+    return _CONTROL_CHARACTER.sub(" ", text_newlines_normalize(value))
+
+
 def _text_error(label: str, value: str, limit: int) -> str | None:
     if not value:
         return f"The {label} is empty." if label != "hint" else None
-    if "\x00" in value:  # PostgreSQL cannot store it; nobody types it on purpose
-        return f"The {label} contains a NUL character."
+    if message := control_character_error(label, value):
+        return message
     if len(value) > limit:
         return f"The {label} is {len(value)} characters long; at most {limit} are allowed."
     return None
@@ -84,7 +109,7 @@ def flashcard_fields_clean(
     and another one is refused (load it with `select_related("language")` to keep this
     free of queries).
     """
-    front, back, hint = front.strip(), back.strip(), hint.strip()
+    front, back, hint = (text_newlines_normalize(text).strip() for text in (front, back, hint))
     normalized = normalize_front(front)
     errors: dict[str, str] = {}
     for label, value, limit in (

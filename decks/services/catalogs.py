@@ -12,11 +12,17 @@ from decks.models import (
     new_share_token,
 )
 from decks.services.audit import decks_event_record
-from decks.services.card_fields import CardFields
+from decks.services.card_fields import (
+    CardFields,
+    control_character_error,
+    text_newlines_normalize,
+)
 from decks.services.flashcards import flashcards_bulk_create
 
 
 def _clean_name(name: str) -> str:
+    if message := control_character_error("name", text_newlines_normalize(name)):
+        raise ValidationError({"name": message})
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "A catalog needs a name."})
@@ -26,7 +32,9 @@ def _clean_name(name: str) -> str:
 
 
 def _clean_description(description: str) -> str:
-    description = description.strip()
+    description = text_newlines_normalize(description).strip()
+    if message := control_character_error("description", description):
+        raise ValidationError({"description": message})
     if len(description) > CATALOG_DESCRIPTION_MAX_LENGTH:
         raise ValidationError(
             {"description": f"At most {CATALOG_DESCRIPTION_MAX_LENGTH} characters."}

@@ -6,14 +6,13 @@ Both formats read back through the importer into the same cards, which the tests
 import csv
 import html
 import io
-import tempfile
-from pathlib import Path
 
 import genanki
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from decks.importers.delimited import COLUMNS
+from decks.importers.delimited import COLUMNS, cell_for_spreadsheet
+from decks.importers.scratch import scratch_folder
 from decks.models import Catalog, Flashcard
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "apkg": "application/octet-stream"}
@@ -48,12 +47,17 @@ def _cards(catalog: Catalog) -> QuerySet[Flashcard]:
 
 
 def catalog_export_csv(*, catalog: Catalog) -> bytes:
-    """UTF-8 CSV with the header front,back,hint,language: what the importer reads."""
+    """UTF-8 CSV with the header front,back,hint,language: what the importer reads.
+
+    Cells a spreadsheet would run as formulas (`=HYPERLINK(…)`) start with a `'`, which
+    the importer takes off again.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for card in _cards(catalog).iterator(chunk_size=2000):
-        writer.writerow([card.front, card.back, card.hint, card.language.code])
+        cells = (card.front, card.back, card.hint, card.language.code)
+        writer.writerow([cell_for_spreadsheet(cell) for cell in cells])
     return out.getvalue().encode()
 
 
@@ -73,7 +77,7 @@ def catalog_export_apkg(*, catalog: Catalog) -> bytes:
                 guid=genanki.guid_for("cerego", card.pk),
             )
         )
-    with tempfile.TemporaryDirectory(prefix="cerego-export-") as folder:
-        path = Path(folder) / "export.apkg"
+    with scratch_folder() as folder:
+        path = folder / "export.apkg"
         genanki.Package(deck).write_to_file(str(path))
         return path.read_bytes()

@@ -1,17 +1,18 @@
 """Importing cards from files: accept an upload as an ImportJob, then run it in the background.
 
-A job reads its file (decks.importers), checks every row with the card form's rule and writes
-all the cards and catalogs in one transaction: a failure leaves nothing half-imported. Decks
+A job reads its file (decks.importers) within the import limits, checks every row with the
+card form's rule and writes the cards and catalogs all or none (see `flashcards_import`): a
+failure, or a crash swept up by `import_jobs_fail_stale`, leaves nothing half-imported. Decks
 of an Anki package become catalogs named as Anki shows them (`Spanish::Verbs`); a CSV or TSV
 file becomes one catalog named after the file; with a target catalog everything goes there.
 """
 
 import logging
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-from itertools import islice
 from pathlib import PurePath
 
 from django.conf import settings
@@ -22,23 +23,47 @@ from django.utils import timezone
 
 from accounts.models import User
 from cerego.cache import best_effort_cache as cache
-from decks.importers import ImportFileError, ParsedFile, ParsedRow, Rejection, detect_format
+from decks.importers import (
+    ImportFileError,
+    ImportLimits,
+    ParsedFile,
+    ParsedRow,
+    Rejection,
+    detect_format,
+)
 from decks.importers import parse_file as importers_parse_file
-from decks.models import Catalog, ImportJob, Language, normalize_language_code
+from decks.importers.scratch import scratch_sweep
+from decks.models import (
+    CATALOG_NAME_MAX_LENGTH,
+    Catalog,
+    CatalogFlashcard,
+    Flashcard,
+    ImportJob,
+    Language,
+    normalize_language_code,
+)
 from decks.selectors import catalog_is_editable_by, language_by_code, languages_by_code
-from decks.services.card_fields import CardFields, flashcard_fields_clean, unknown_language_message
+from decks.services.card_fields import (
+    CardFields,
+    control_characters_remove,
+    flashcard_fields_clean,
+    unknown_language_message,
+)
 from decks.services.flashcards import flashcards_bulk_create
 from decks.tasks import import_job_run_task
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# Write transactions last about this long; between two, on SQLite, others may write.
+WRITE_BURST_SECONDS = 0.5
+WRITE_PAUSE_SECONDS = 0.1
+STAGING_SUFFIX = " (importing…)"
 # Enough to show a user everything wrong with any sensible file, without storing a
 # megabyte of JSON for a file whose every row is wrong.
 REJECTED_KEPT = 10_000
 # The share of the progress bar spent reading and checking; writing fills the rest.
 READ_SHARE = 50
-CATALOG_NAME_MAX = Catalog._meta.get_field("name").max_length or 200
 
 Progress = Callable[[int], None]
 
@@ -141,6 +166,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     )
     if not claimed:
         return job
+    scratch_sweep()  # what imports killed on this machine left in the temporary folder
     try:
         _target_still_editable(job)
         with job.file.open("rb") as file:
@@ -148,14 +174,19 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 file,
                 file_format=job.file_format,
                 on_progress=lambda share: _job_update(job, progress=int(share * READ_SHARE)),
+                limits=ImportLimits(
+                    cards=settings.IMPORT_MAX_CARDS,
+                    unpacked_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+                ),
             )
-        result = flashcards_import(
+        flashcards_import(
             owner=job.owner,
             parsed=parsed,
             catalog=job.target_catalog,
             language=job.language,
             new_catalog_name=PurePath(job.file_name).stem,
             on_progress=partial(import_job_progress_publish, job.pk),
+            job=job,
         )
     except FileNotFoundError:
         logger.error(
@@ -170,8 +201,6 @@ def import_job_run(*, job_id: int) -> ImportJob:
     except Exception:
         logger.exception("import job %s failed", job.pk)
         _job_fail(job, "The import failed unexpectedly.")
-    else:
-        _job_finish(job, result, parsed)
     finally:
         job.file.delete(save=False)
         cache.delete(_live_progress_key(job.pk))
@@ -181,13 +210,22 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 def import_jobs_fail_stale(*, older_than: timedelta) -> int:
     """Fail the jobs still `running` long after they started: their worker died (a crash,
-    a deploy), so nothing will finish them, and their page would wait forever. The import
-    transaction of a dead worker was rolled back, so failing them loses nothing."""
+    a deploy), so nothing will finish them, and their page would wait forever. What a dead
+    worker wrote is deleted (the catalogs the job made and their cards; a target catalog
+    only ever received cards in the job's last transaction), and so are the temporary
+    folders of dead imports on this machine."""
+    scratch_sweep()
     stale = ImportJob.objects.filter(
         status=ImportJob.Status.RUNNING, started_at__lt=timezone.now() - older_than
     )
     for job in stale:
         job.file.delete(save=False)
+        made = (
+            job.catalogs.exclude(pk=job.target_catalog_id)
+            if job.target_catalog_id
+            else job.catalogs.all()
+        )
+        _imported_delete(list(made.values_list("pk", flat=True)))
         _job_fail(job, "The import was interrupted before it finished; upload the file again.")
         job.save(update_fields=["file"])
     return len(stale)
@@ -236,8 +274,8 @@ def _job_finish(job: ImportJob, result: ImportResult, parsed: ParsedFile) -> Non
     )
 
 
-# Writing happens inside one transaction, invisible to the page polling the job, so the
-# writing half of the progress goes through the cache (shared through Redis in production).
+# The writing half of the progress goes through the cache (shared through Redis in
+# production): saving it on the job would take the write lock the import is sharing.
 def _live_progress_key(job_id: int) -> str:
     return f"decks:import-job:{job_id}:progress"
 
@@ -257,7 +295,6 @@ def import_job_progress(job: ImportJob) -> int:
 # --- Writing the cards --------------------------------------------------------------
 
 
-@transaction.atomic
 def flashcards_import(
     *,
     owner: User,
@@ -266,13 +303,53 @@ def flashcards_import(
     language: Language | None = None,
     new_catalog_name: str = "",
     on_progress: Progress | None = None,
+    job: ImportJob | None = None,
 ) -> ImportResult:
-    """Create the parsed rows as `owner`'s cards, in `catalog` or in new catalogs, atomically.
+    """Create the parsed rows as `owner`'s cards, in `catalog` or in new catalogs: all or none.
 
     A row failing the card rule is rejected with its reason; a word already in its catalog,
     or met earlier in the file for the same catalog, is skipped as a duplicate. Queries are
     per batch of BATCH_SIZE cards, not per row.
+
+    The cards are written in transactions of about WRITE_BURST_SECONDS, so that on SQLite
+    (one writer at a time) other users' logins and saves get the lock in between instead
+    of timing out. All or none still holds: the cards go into catalogs made for the import
+    (when importing into `catalog`, a staging catalog whose cards the last transaction
+    moves into it), and a failure deletes those catalogs and their cards. With `job`,
+    the catalogs are recorded on it when they are made, so `import_jobs_fail_stale` can
+    delete them after a crash, and the job is finished in the last transaction.
     """
+    result, cards = _rows_check(
+        parsed, catalog=catalog, language=language, new_catalog_name=new_catalog_name
+    )
+    if on_progress:
+        on_progress(READ_SHARE)
+    with transaction.atomic():
+        staged = _catalogs_create(owner=owner, cards=cards, target=catalog)
+        if job is not None:
+            job.catalogs.set(staged.values())
+    try:
+        result.created = _cards_write(
+            owner=owner, cards=cards, catalogs=staged, on_progress=on_progress
+        )
+        with transaction.atomic():
+            result.catalogs = _catalogs_publish(staged, target=catalog)
+            if job is not None:
+                _job_finish(job, result, parsed)
+    except Exception:
+        _imported_delete([staging.pk for staging in staged.values()])
+        raise
+    return result
+
+
+def _rows_check(
+    parsed: ParsedFile,
+    *,
+    catalog: Catalog | None,
+    language: Language | None,
+    new_catalog_name: str,
+) -> tuple[ImportResult, list[_Card]]:
+    """The cards to write, and the result so far: rejected rows and duplicates."""
     result = ImportResult()
     languages = languages_by_code()
     seen: dict[str, set[str]] = {}
@@ -280,7 +357,7 @@ def flashcards_import(
         seen[""] = set(catalog.memberships.values_list("front_normalized", flat=True))
     cards: list[_Card] = []
     for row in parsed.rows:
-        key = "" if catalog is not None else (row.deck or new_catalog_name or "Imported cards")
+        key = "" if catalog is not None else (row.deck or new_catalog_name)
         try:
             fields = _row_clean(row, languages=languages, language=language, catalog=catalog)
         except ValidationError as error:
@@ -293,14 +370,7 @@ def flashcards_import(
         words.add(fields.front_normalized)
         cards.append(_Card(key, fields))
     result.rejected = parsed.rejected + result.rejected
-    if on_progress:
-        on_progress(READ_SHARE)
-    catalogs = {"": catalog} if catalog is not None else _catalogs_create(owner=owner, cards=cards)
-    result.catalogs = list(catalogs.values())
-    result.created = _cards_write(
-        owner=owner, cards=cards, catalogs=catalogs, on_progress=on_progress
-    )
-    return result
+    return result, cards
 
 
 def _row_clean(
@@ -322,14 +392,35 @@ def _row_clean(
     )
 
 
-def _catalogs_create(*, owner: User, cards: list[_Card]) -> dict[str, Catalog]:
-    """One new catalog per deck that receives cards; it takes their language if they share one."""
+def _catalog_name(name: str) -> str:
+    """A deck or file name as a catalog name: one line, visible characters, not too long."""
+    return " ".join(control_characters_remove(name).split())[:CATALOG_NAME_MAX_LENGTH] or (
+        "Imported cards"
+    )
+
+
+def _catalogs_create(
+    *, owner: User, cards: list[_Card], target: Catalog | None
+) -> dict[str, Catalog]:
+    """The catalogs the cards are written into, by key.
+
+    One new catalog per deck that receives cards; it takes their language if they share
+    one. Into `target`, one staging catalog, which `_catalogs_publish` empties into it.
+    """
+    if target is not None:
+        if not cards:
+            return {}
+        staging_name = (
+            f"{target.name[: CATALOG_NAME_MAX_LENGTH - len(STAGING_SUFFIX)]}{STAGING_SUFFIX}"
+        )
+        staging = Catalog.objects.create(name=staging_name, owner=owner, language=target.language)
+        return {"": staging}
     languages: dict[str, set[Language]] = {}
     for card in cards:
         languages.setdefault(card.catalog_key, set()).add(card.fields.language)
     new = [
         Catalog(
-            name=key[:CATALOG_NAME_MAX],
+            name=_catalog_name(key),
             owner=owner,
             language=next(iter(langs)) if len(langs) == 1 else None,
         )
@@ -339,10 +430,20 @@ def _catalogs_create(*, owner: User, cards: list[_Card]) -> dict[str, Catalog]:
     return dict(zip(languages, new, strict=True))
 
 
-def _batches(cards: list[_Card]) -> Iterator[list[_Card]]:
-    iterator = iter(cards)
-    while batch := list(islice(iterator, BATCH_SIZE)):
-        yield batch
+def _catalogs_publish(staged: dict[str, Catalog], *, target: Catalog | None) -> list[Catalog]:
+    """The catalogs that received the cards, once their staging catalog is emptied."""
+    if target is None:
+        return list(staged.values())
+    if staged:
+        # IntegrityError when someone put one of the words into the target meanwhile.
+        CatalogFlashcard.objects.filter(catalog=staged[""]).update(catalog=target)
+        staged[""].delete()
+    return [target]
+
+
+def _batches[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), BATCH_SIZE):
+        yield items[start : start + BATCH_SIZE]
 
 
 def _cards_write(
@@ -352,13 +453,46 @@ def _cards_write(
     catalogs: dict[str, Catalog],
     on_progress: Progress | None,
 ) -> int:
-    written = 0
-    for batch in _batches(cards):
-        flashcards_bulk_create(
-            owner=owner,
-            cards=[(catalogs[card.catalog_key].pk, card.fields) for card in batch],
-        )
-        written += len(batch)
-        if on_progress:
-            on_progress(READ_SHARE + (100 - READ_SHARE - 1) * written // len(cards))
+    batches = list(_batches(cards))
+    written = position = 0
+    while position < len(batches):
+        with transaction.atomic():
+            burst_started = time.monotonic()
+            while (
+                position < len(batches) and time.monotonic() - burst_started < WRITE_BURST_SECONDS
+            ):
+                batch = batches[position]
+                position += 1
+                flashcards_bulk_create(
+                    owner=owner,
+                    cards=[(catalogs[card.catalog_key].pk, card.fields) for card in batch],
+                )
+                written += len(batch)
+                if on_progress:
+                    on_progress(READ_SHARE + (100 - READ_SHARE - 1) * written // len(cards))
+        _let_other_writers_in()
     return written
+
+
+def _let_other_writers_in() -> None:
+    """Pause between two write transactions on SQLite, for longer than its busy handler
+    sleeps between two tries (100 ms): otherwise the import, ready again at once, would
+    win the lock back every time from a login waiting for it."""
+    connection = transaction.get_connection()
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        time.sleep(WRITE_PAUSE_SECONDS)
+
+
+def _imported_delete(catalog_ids: list[int]) -> None:
+    """Delete catalogs an unfinished import made, with the cards written into them, in
+    short transactions like the writing."""
+    card_ids = list(
+        Flashcard.objects.filter(memberships__catalog__in=catalog_ids)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for batch in _batches(card_ids):
+        with transaction.atomic():
+            Flashcard.objects.filter(pk__in=batch).delete()
+        _let_other_writers_in()
+    Catalog.objects.filter(pk__in=catalog_ids).delete()

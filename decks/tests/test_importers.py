@@ -1,18 +1,29 @@
 import hashlib
 import io
+import os
 import sqlite3
+import tempfile
+import time
 import zipfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import zstandard
 
-from decks.importers import ImportFileError, detect_format, parse_file
+from decks.importers import ImportFileError, ImportLimits, detect_format, parse_file
 from decks.importers.anki import parse_apkg
 from decks.importers.delimited import parse_delimited
 from decks.importers.html import html_to_text
-from decks.tests.anki_fixtures import ANKI_FIXTURES, APKG_FILES, manifest
+from decks.importers.scratch import LOCK_FILE, SCRATCH_PREFIX, scratch_folder, scratch_sweep
+from decks.tests.anki_fixtures import (
+    ANKI_FIXTURES,
+    APKG_FILES,
+    anki_package,
+    manifest,
+    zip_bomb,
+)
 
 
 def csv_of(text: str, *, encoding: str = "utf-8") -> io.BytesIO:
@@ -211,9 +222,10 @@ def test_a_sqlite_file_that_is_not_anki_is_refused(tmp_path: Path):
 
 def test_a_zstd_bomb_is_stopped_at_the_limit():
     bomb = zstandard.ZstdCompressor().compress(b"\x00" * 5_000_000)
-    with pytest.raises(ImportFileError, match="too large"):
+    with pytest.raises(ImportFileError, match=r"unpacks to more than 0\.954 MB"):
         parse_apkg(
-            _zip({"meta": b"\x08\x03", "collection.anki21b": bomb}), max_collection_bytes=1_000_000
+            _zip({"meta": b"\x08\x03", "collection.anki21b": bomb}),
+            limits=ImportLimits(unpacked_bytes=1_000_000),
         )
 
 
@@ -224,3 +236,115 @@ def test_parse_file_reports_progress():
     assert shares
     assert shares == sorted(shares)
     assert 0 < shares[-1] <= 1
+
+
+@dataclass
+class CollectionWork:
+    statements: list[str]
+    steps: int  # SQLite virtual machine instructions, in hundreds
+
+
+def _work_of_reading(notes: int, monkeypatch: pytest.MonkeyPatch) -> CollectionWork:
+    """What reading a package of `notes` asks of SQLite, counted on the connection the
+    importer opens, in a collection without an index on `cards.nid`."""
+    package = anki_package(notes, cards_indexed=False)
+    work = CollectionWork(statements=[], steps=0)
+
+    def count_steps() -> int:
+        work.steps += 1
+        return 0  # carry on
+
+    def connect(*args, **kwargs):
+        connection = real_connect(*args, **kwargs)
+        connection.set_trace_callback(work.statements.append)
+        connection.set_progress_handler(count_steps, 100)
+        return connection
+
+    real_connect = sqlite3.connect
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite3, "connect", connect)
+        parsed = parse_apkg(io.BytesIO(package))
+    assert len(parsed.rows) == notes
+    return work
+
+
+def test_reading_a_collection_without_an_index_on_cards_is_linear(monkeypatch):
+    """Each table is read once: twice the notes, twice the work and the same statements,
+    where a per-note lookup of the cards made it four times the work (quadratic)."""
+    small, large = (_work_of_reading(notes, monkeypatch) for notes in (400, 800))
+
+    assert large.statements == small.statements
+    assert large.steps <= 2.2 * small.steps
+
+
+def test_an_anki_package_with_more_notes_than_the_limit_is_refused_before_reading():
+    package = io.BytesIO(anki_package(30))
+    with pytest.raises(ImportFileError, match="holds 30 notes; one import may add at most 20"):
+        parse_apkg(package, limits=ImportLimits(cards=20))
+    assert len(parse_apkg(package, limits=ImportLimits(cards=30)).rows) == 30
+
+
+def test_a_csv_file_with_more_rows_than_the_limit_is_refused():
+    content = "".join(f"word {n},meaning {n}\n" for n in range(21))
+    with pytest.raises(ImportFileError, match="more than 20 cards"):
+        parse_file(csv_of(content), file_format="csv", limits=ImportLimits(cards=20))
+    assert len(parse_file(csv_of(content), file_format="csv").rows) == 21
+
+
+def test_a_zip_bomb_is_refused_at_once_without_inflating_it(tmp_path, monkeypatch):
+    """1 MB that inflates to 1 GiB: refused by the size the zip declares."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    bomb = zip_bomb("collection.anki2", inflates_to=1 << 30)
+    assert len(bomb) < 1.1e6
+
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError, match="unpacks to more than 200 MB, the import limit"):
+        parse_apkg(io.BytesIO(bomb))
+
+    assert time.perf_counter() - started < 1
+    assert not list(tmp_path.iterdir())  # and its scratch folder is gone
+
+
+def test_a_zip_bomb_whose_header_lies_stops_at_the_size_it_declares(tmp_path, monkeypatch):
+    """Declaring 10 MB, holding 1 GiB: no more than the 10 MB are inflated."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    bomb = zip_bomb("collection.anki2", inflates_to=1 << 30, declared_size=10 << 20)
+
+    started = time.perf_counter()
+    with pytest.raises(ImportFileError, match="damaged"):
+        parse_apkg(io.BytesIO(bomb))
+
+    assert time.perf_counter() - started < 2
+    assert not list(tmp_path.iterdir())
+
+
+def test_scratch_folders_are_removed_after_success_and_failure(tmp_path, monkeypatch):
+    package = anki_package(3)  # genanki leaves a temporary file of its own
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    parse_apkg(io.BytesIO(package))
+    with pytest.raises(ImportFileError):
+        parse_apkg(_zip({"collection.anki2": b"SQLite format 3\x00" + b"\x07" * 2000}))
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_sweep_removes_what_dead_imports_left_and_keeps_live_folders(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    long_ago = time.time() - 3600
+    crashed = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))  # a killed process's folder
+    (crashed / "collection.sqlite3").write_bytes(b"x" * 1000)
+    (crashed / LOCK_FILE).touch()
+    just_made = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))  # its lock comes next
+    unrelated = tmp_path / "someone-else"
+    unrelated.mkdir()
+    for folder in (crashed, unrelated):
+        os.utime(folder, (long_ago, long_ago))
+    with scratch_folder() as live:
+        os.utime(live, (long_ago, long_ago))
+
+        assert scratch_sweep() == 1
+
+        assert not crashed.exists()
+        assert live.exists()
+        assert just_made.exists()
+        assert unrelated.exists()
+    assert not live.exists()

@@ -1,18 +1,28 @@
+import csv
 import io
+import os
+import tempfile
+import threading
+import time
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import IntegrityError
-from django.test import override_settings
+from django.db import IntegrityError, connection
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from decks.importers import ParsedFile, ParsedRow
+from decks.importers.scratch import SCRATCH_PREFIX
 from decks.models import Catalog, CatalogFlashcard, Flashcard, ImportJob, Language, Role
+from decks.services.catalogs import catalog_create
 from decks.services.exports import catalog_export_apkg, catalog_export_csv
 from decks.services.imports import (
     flashcards_import,
@@ -20,9 +30,16 @@ from decks.services.imports import (
     import_job_progress,
     import_job_progress_publish,
     import_job_run,
+    import_jobs_fail_stale,
 )
 from decks.services.languages import languages_seed
-from decks.tests.anki_fixtures import ANKI_FIXTURES, APKG_FILES, expected_counts
+from decks.tests.anki_fixtures import (
+    ANKI_FIXTURES,
+    APKG_FILES,
+    anki_package,
+    expected_counts,
+    zip_bomb,
+)
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +237,8 @@ def test_bad_files_fail_the_job_and_write_nothing(do_import, name, content, deta
 
 def test_a_failure_while_writing_leaves_nothing_behind(learner, languages):
     """Someone adds a word to the catalog while the import writes its second batch: the
-    unique constraint stops the import, and its first batch is rolled back too."""
+    unique constraint stops the import when it moves its cards into the catalog, and every
+    card it wrote is deleted; the other writer's card stays."""
     catalog = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
     rows = [ParsedRow(n, f"palabra {n}", "x") for n in range(1, 2500)]
     existing = CatalogFlashcard.objects.none()
@@ -238,8 +256,9 @@ def test_a_failure_while_writing_leaves_nothing_behind(learner, languages):
             catalog=catalog,
             on_progress=add_a_word_meanwhile,
         )
-    assert not Flashcard.objects.exists()
-    assert not catalog.memberships.exists()
+    assert list(Flashcard.objects.values_list("front", flat=True)) == ["palabra 2000"]
+    assert list(catalog.memberships.values_list("front_normalized", flat=True)) == ["palabra 2000"]
+    assert list(Catalog.objects.all()) == [catalog]  # the staging catalog is gone too
 
 
 def test_large_imports_do_not_query_per_row(learner, languages, django_assert_max_num_queries):
@@ -340,7 +359,9 @@ def test_a_row_with_a_nul_character_is_rejected_not_a_failed_import(do_import):
     job = do_import("words.csv", b"hola,hello,,es\nga\x00to,cat,,es\n")
     assert job.status == "done"
     assert job.created_count == 1
-    assert job.rejected == [{"row": 2, "reason": "The front contains a NUL character."}]
+    assert job.rejected == [
+        {"row": 2, "reason": "The front contains an invisible control character (U+0000)."}
+    ]
 
 
 def test_language_codes_are_read_the_same_way_as_in_the_api(do_import):
@@ -393,3 +414,195 @@ def test_a_job_whose_worker_died_is_failed_after_the_timeout(
     assert not dead.file
     assert young.status == ImportJob.Status.RUNNING
     assert not Flashcard.objects.exists()
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "=cmd|' /C calc'!A0",
+]
+
+
+def test_csv_export_neutralises_formulas_and_round_trips_exactly(do_import, learner):
+    """Each cell a spreadsheet would run starts with a `'`; the import takes exactly that
+    `'` off again, so a front that really starts with `'=` (or `'`) comes back unchanged."""
+    es = Language.objects.get(code="es")
+    catalog = CatalogFactory(owner=learner, language=es)
+    words = [*FORMULAS, "'=already quoted", "''twice", "'tis", "plain"]
+    for number, word in enumerate(words):
+        CatalogFlashcardFactory(
+            catalog=catalog,
+            flashcard__owner=learner,
+            flashcard__language=es,
+            flashcard__front=word,
+            flashcard__back=f"-{number} back",
+            flashcard__hint="@hint" if number == 0 else "",
+        )
+    exported = catalog_export_csv(catalog=catalog)
+
+    rows = list(csv.reader(io.StringIO(exported.decode())))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert [row[0] for row in rows] == [
+        *(f"'{formula}" for formula in FORMULAS),
+        "''=already quoted",
+        "'''twice",
+        "'tis",
+        "plain",
+    ]
+    before = set(Flashcard.objects.values_list("front", "back", "hint"))
+    Flashcard.objects.all().delete()
+    Catalog.objects.all().delete()
+
+    again = do_import("catalog.csv", exported)
+
+    assert again.created_count == len(words)
+    assert set(Flashcard.objects.values_list("front", "back", "hint")) == before
+
+
+@override_settings(IMPORT_MAX_CARDS=20)
+@pytest.mark.parametrize(
+    ("name", "content", "detail"),
+    [
+        (
+            "words.csv",
+            "".join(f"word {n},meaning {n},,es\n" for n in range(21)).encode(),
+            "The file holds more than 20 cards, the most one import may add",
+        ),
+        (
+            "deck.apkg",
+            anki_package(21),
+            "The package holds 21 notes; one import may add at most 20 cards",
+        ),
+    ],
+)
+def test_an_import_over_the_card_limit_fails_clearly_and_writes_nothing(
+    do_import, name, content, detail
+):
+    job = do_import(name, content, language="es")
+
+    assert job.status == "failed"
+    assert detail in job.detail
+    assert not Flashcard.objects.exists()
+    assert not Catalog.objects.exists()
+
+
+def test_a_zip_bomb_fails_the_job_at_once(do_import):
+    started = time.perf_counter()
+
+    job = do_import("bomb.apkg", zip_bomb("collection.anki2", inflates_to=1 << 30), language="es")
+
+    assert time.perf_counter() - started < 5
+    assert job.status == "failed"
+    assert "unpacks to more than 200 MB, the import limit" in job.detail
+    assert not job.file
+
+
+def test_starting_an_import_sweeps_away_what_a_killed_import_left(do_import, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    leftover = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    (leftover / "collection.sqlite3").write_bytes(b"x" * 1000)
+    long_ago = time.time() - 3600
+    os.utime(leftover, (long_ago, long_ago))
+
+    job = do_import("words.csv", b"hola,hello,,es\n")
+
+    assert job.status == "done"
+    assert not leftover.exists()
+
+
+def test_the_stale_sweep_deletes_what_a_dead_worker_wrote(learner, languages):
+    """A worker killed mid-import leaves its catalogs (a staging one, for an import into
+    a catalog) with some cards; failing the job deletes them, never the target's cards."""
+    es = Language.objects.get(code="es")
+    target = CatalogFactory(owner=learner, language=es, name="Verbs")
+    CatalogFlashcardFactory(catalog=target, flashcard__front="tener", flashcard__owner=learner)
+    staging = CatalogFactory(owner=learner, language=es, name="Verbs (importing…)")
+    for word in ("ser", "estar"):
+        CatalogFlashcardFactory(catalog=staging, flashcard__front=word, flashcard__owner=learner)
+    job = ImportJob.objects.create(
+        owner=learner,
+        file_name="verbs.csv",
+        file_format="csv",
+        target_catalog=target,
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    job.catalogs.set([staging.pk, target.pk])
+
+    assert import_jobs_fail_stale(older_than=timedelta(hours=1)) == 1
+
+    job.refresh_from_db()
+    assert (job.status, job.detail.endswith("Nothing was imported.")) == ("failed", True)
+    assert list(Catalog.objects.all()) == [target]
+    assert list(Flashcard.objects.values_list("front", flat=True)) == ["tener"]
+
+
+def test_a_failure_after_some_batches_leaves_no_new_catalog_behind(learner, languages):
+    rows = [ParsedRow(n, f"palabra {n}", "x", language="es") for n in range(1, 2500)]
+
+    def fail_at_the_last_batch(percent: int) -> None:
+        if Flashcard.objects.count() >= 2000:
+            raise RuntimeError("the worker's disk is full")
+
+    with pytest.raises(RuntimeError):
+        flashcards_import(
+            owner=learner,
+            parsed=ParsedFile(rows=rows),
+            new_catalog_name="Words",
+            on_progress=fail_at_the_last_batch,
+        )
+
+    assert not Flashcard.objects.exists()
+    assert not Catalog.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_and_a_save_during_a_large_import_wait_for_the_lock_and_succeed():
+    """On SQLite one writer holds the whole database. The import writes in short
+    transactions, so others wait a moment rather than fail with "database is locked"; here
+    they may wait 2 s, where the import takes longer than that to write its cards."""
+    languages_seed()
+    importer = UserFactory()
+    other = UserFactory(username="other")
+    rows = [ParsedRow(n, f"palabra {n}", f"word {n}", language="es") for n in range(20_000)]
+    writing, failures = threading.Event(), []
+
+    def note_the_writing(percent: int) -> None:
+        if percent > 50:  # past reading: the first batch is written
+            writing.set()
+
+    def import_in_the_background() -> None:
+        try:
+            flashcards_import(
+                owner=importer,
+                parsed=ParsedFile(rows=rows),
+                new_catalog_name="Big",
+                on_progress=note_the_writing,
+            )
+        except Exception as error:
+            failures.append(error)
+        finally:
+            writing.set()
+            connection.close()
+
+    worker = threading.Thread(target=import_in_the_background)
+    worker.start()
+    try:
+        assert writing.wait(timeout=60)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA busy_timeout = 2000")
+        response = Client().post(
+            reverse("login"), {"username": "other", "password": DEFAULT_PASSWORD}
+        )
+        catalog = catalog_create(owner=other, name="Written meanwhile")
+    finally:
+        worker.join()
+
+    assert response.status_code == 302
+    assert Catalog.objects.filter(pk=catalog.pk).exists()
+    assert failures == []
+    assert Flashcard.objects.filter(owner=importer).count() == 20_000

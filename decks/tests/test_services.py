@@ -140,8 +140,18 @@ class TestFlashcards:
     @pytest.mark.parametrize(
         ("front", "back", "field", "message"),
         [
-            ("ga\x00to", "cat", "front", "The front contains a NUL character."),
-            ("gato", "c\x00t", "back", "The back contains a NUL character."),
+            (
+                "ga\x00to",
+                "cat",
+                "front",
+                "The front contains an invisible control character (U+0000).",
+            ),
+            (
+                "gato",
+                "c\x00t",
+                "back",
+                "The back contains an invisible control character (U+0000).",
+            ),
             ("\ufdfa" * 100, "x", "front", "The front is too long once normalised."),
         ],
     )
@@ -296,3 +306,49 @@ def test_two_concurrent_inserts_of_the_same_word_one_wins():
     assert sorted(outcomes) == ["added", "duplicate"]
     assert CatalogFlashcard.objects.filter(catalog=catalog).count() == 1
     assert Flashcard.objects.count() == 1
+
+
+CONTROL_CHARACTERS = ["\x01\x02", "a\x07b", "\x1bescape", "x\x0cy", "\x7f\x00"]
+
+
+@pytest.mark.parametrize("text", CONTROL_CHARACTERS)
+def test_control_characters_are_refused_in_every_text_of_a_card(learner, spanish, text):
+    for field in ("front", "back", "hint"):
+        values = {"front": "gato", "back": "cat", "hint": ""} | {field: text}
+        with pytest.raises(ValidationError) as error:
+            flashcard_create(owner=learner, language=spanish, **values)
+        assert "invisible control character (U+" in error.value.message_dict[field][0]
+    assert not Flashcard.objects.exists()
+
+
+@pytest.mark.parametrize("text", CONTROL_CHARACTERS)
+def test_control_characters_are_refused_in_a_catalog_name_and_description(learner, text):
+    with pytest.raises(ValidationError, match="invisible control character"):
+        catalog_create(owner=learner, name=f"Verbs {text}")
+    catalog = catalog_create(owner=learner, name="Verbs")
+    with pytest.raises(ValidationError, match="invisible control character"):
+        catalog_update(catalog=catalog, description=f"All the {text} verbs")
+    catalog.refresh_from_db()
+    assert (catalog.name, catalog.description) == ("Verbs", "")
+
+
+def test_tabs_and_line_ends_are_kept_and_carriage_returns_become_newlines(learner, spanish):
+    card = flashcard_create(
+        owner=learner, language=spanish, front="ga\tto", back="one\r\ntwo\rthree\nfour"
+    )
+    catalog = catalog_create(owner=learner, name="Verbs", description="line\r\nnext")
+
+    assert (card.front, card.back) == ("ga\tto", "one\ntwo\nthree\nfour")
+    assert catalog.description == "line\nnext"
+
+
+def test_an_imported_row_with_a_control_character_is_rejected_with_its_reason(learner, spanish):
+    catalog = CatalogFactory(owner=learner, language=spanish)
+    parsed = ParsedFile(rows=[ParsedRow(2, "\x01\x02", "x"), ParsedRow(3, "gato", "cat")])
+
+    result = flashcards_import(owner=learner, parsed=parsed, catalog=catalog)
+
+    assert result.created == 1
+    assert [(r.row, r.reason) for r in result.rejected] == [
+        (2, "The front contains an invisible control character (U+0001).")
+    ]

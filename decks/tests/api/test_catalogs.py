@@ -357,3 +357,27 @@ def test_a_visible_card_of_someone_else_cannot_be_added_to_my_catalog(matrix):
         api_client(stranger).patch(f"/api/v1/flashcards/{card.pk}/", {"back": "x"}).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "body", "field"),
+    [
+        ("/api/v1/catalogs/{c}/flashcards/", "post", {"front": "\x01\x02", "back": "x"}, "front"),
+        ("/api/v1/catalogs/{c}/flashcards/", "post", {"front": "gato", "back": "c\x1bt"}, "back"),
+        ("/api/v1/catalogs/{c}/", "patch", {"name": "Verbs\x07"}, "name"),
+        ("/api/v1/catalogs/{c}/", "patch", {"description": "\x01"}, "description"),
+    ],
+)
+def test_control_characters_are_a_400_naming_the_field(matrix, url, method, body, field):
+    catalog = matrix["catalog"]
+    response = getattr(api_client(matrix["users"]["owner"]), method)(
+        url.format(c=catalog.pk), body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "invisible control character" in str(response.json())
+    assert field in str(response.json())
+    assert Flashcard.objects.count() == 1
+    catalog.refresh_from_db()
+    assert "\x07" not in catalog.name
+    assert catalog.description == ""
