@@ -39,7 +39,7 @@ def _refusal(item: SyncItem, known: dict[int, datetime], types: dict, now: datet
         return "reviewed_at is in the future; check the device's clock."
     if item.flashcard_id not in known:
         return "No such flashcard among the cards you can study."
-    if item.reviewed_at < known[item.flashcard_id]:
+    if item.reviewed_at < known[item.flashcard_id] - settings.SYNC_CLOCK_SKEW:
         return "reviewed_at is before the card existed."
     if item.quiz_type is not None and item.quiz_type not in types:
         return "Unknown quiz type."

@@ -1,7 +1,8 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from decks.models import Flashcard
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, LanguageFactory
 from quizzes.services.quiz_types import quiz_types_seed
 
@@ -29,6 +30,10 @@ def deck(learner, spanish, quiz_types):
             flashcard__back=f"word {n}",
             flashcard__language=spanish,
         )
+    # Made long ago, so that offline reviews of the past are of cards that existed.
+    Flashcard.objects.filter(memberships__catalog=catalog).update(
+        created_at=START - timedelta(days=365)
+    )
     return catalog
 
 
