@@ -284,7 +284,7 @@ def _grade(question: QuizQuestion, answer: str, rating: int | None) -> Grade:
 def _step_down_next(question: QuizQuestion, pools_user: User) -> None:
     """After a wrong answer the next unanswered question gets an easier type."""
     following = (
-        QuizQuestion.objects.select_for_update()
+        QuizQuestion.objects.select_for_update(of=("self",))
         .select_related("flashcard", "quiz_type")
         .filter(quiz_id=question.quiz_id, answered_at__isnull=True, position__gt=question.position)
         .order_by("position")
@@ -357,7 +357,7 @@ def quiz_answer_submit(
     """
     now = now or timezone.now()
     question = (
-        QuizQuestion.objects.select_for_update()
+        QuizQuestion.objects.select_for_update(of=("self",))
         .select_related("quiz", "quiz__catalog", "quiz_type", "flashcard", "review_log")
         .filter(pk=question_id, quiz_id=quiz_id, quiz__user=user)
         .first()

@@ -1,7 +1,7 @@
 """A mobile client studies through the API: quiz, answers, offline sync, progress."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone

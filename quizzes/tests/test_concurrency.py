@@ -1,0 +1,109 @@
+"""Two devices at once lose nothing and double-count nothing (real threads, real database)."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import fsrs
+import pytest
+from django.db import connection
+
+from accounts.tests.factories import UserFactory
+from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
+from quizzes.models import CardProgress, ReviewLog
+from quizzes.services.sync import SyncItem, reviews_sync
+from quizzes.tests.conftest import START
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOW = START + timedelta(days=400)
+
+
+def run_at_once(jobs):
+    """Start every job together and wait; each thread has its own connection."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+
+
+def serial_state(times, ratings):
+    scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    card = fsrs.Card(card_id=1)
+    for at, rating in sorted(zip(times, ratings, strict=True)):
+        card, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=at)
+    return card
+
+
+@pytest.fixture
+def studied_card(quiz_types):
+    user = UserFactory()
+    membership = CatalogFlashcardFactory(catalog=CatalogFactory(owner=user))
+    type(membership.flashcard).objects.filter(pk=membership.flashcard_id).update(
+        created_at=START - timedelta(days=1)
+    )
+    return user, membership.flashcard
+
+
+def assert_state(user, flashcard, times, ratings):
+    expected = serial_state(times, ratings)
+    progress = CardProgress.objects.get(user=user, flashcard=flashcard)
+    assert ReviewLog.objects.filter(user=user).count() == len(times)
+    assert progress.reps == len(times)
+    assert progress.due == expected.due
+    assert progress.stability == pytest.approx(expected.stability)
+    assert progress.difficulty == pytest.approx(expected.difficulty)
+
+
+def test_twenty_devices_reviewing_one_card_at_once_end_in_the_serial_state(studied_card):
+    user, flashcard = studied_card
+    times = [START + timedelta(hours=6 * i) for i in range(20)]
+    ratings = [3, 3, 1, 3, 4] * 4
+
+    def device(i):
+        return lambda: reviews_sync(
+            user=user,
+            items=[SyncItem(uuid.uuid4(), flashcard.pk, ratings[i], times[i])],
+            now=NOW,
+        )
+
+    run_at_once([device(i) for i in range(20)])
+
+    assert_state(user, flashcard, times, ratings)
+
+
+def test_two_overlapping_batches_synced_at_once_end_in_the_state_of_one(studied_card):
+    user, flashcard = studied_card
+    times = [START + timedelta(hours=12 * i) for i in range(15)]
+    ratings = [3, 4, 3, 1, 3] * 3
+    items = [
+        SyncItem(uuid.uuid4(), flashcard.pk, r, t) for t, r in zip(times, ratings, strict=True)
+    ]
+    results = {}
+
+    def device(name, batch):
+        def job():
+            results[name] = reviews_sync(user=user, items=batch, now=NOW)
+
+        return job
+
+    run_at_once([device("phone", items[:10]), device("tablet", items[5:])])
+
+    assert_state(user, flashcard, times, ratings)
+    statuses = [r["status"] for r in results["phone"] + results["tablet"]]
+    assert statuses.count("applied") == 15
+    assert statuses.count("duplicate") == 5
