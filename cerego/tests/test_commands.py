@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import User
 from decks.models import Language
@@ -93,3 +94,21 @@ def test_load_demo_data_creates_learners_once(settings):
 
     assert User.objects.filter(is_admin=False).count() == 3
     assert WaitlistEntry.objects.filter(status="pending").count() == 2
+
+
+def test_load_demo_data_gives_the_demo_learners_a_study_history(settings):
+    from quizzes.models import CardProgress, ReviewLog
+    from quizzes.selectors.progress import progress_summary
+
+    settings.DEBUG = True
+    call_command("load_demo_data", stdout=None)
+    reviews = ReviewLog.objects.count()
+    call_command("load_demo_data", stdout=None)
+
+    assert reviews > 50
+    assert ReviewLog.objects.count() == reviews, "loading again adds nothing"
+    alice = User.objects.get(username="alice")
+    assert CardProgress.objects.filter(user=alice).exists()
+    summary = progress_summary(alice, now=timezone.now())
+    assert summary["study_streak"] >= 1
+    assert sum(summary["memory_strength_histogram"]) > 0

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from accounts.services import user_create
 from decks.services.demo import demo_catalogs_load
+from quizzes.services.demo import demo_reviews_load
+from quizzes.services.quiz_types import quiz_types_seed
 from waitlist.services import waitlist_entry_join
 
 DEMO_PASSWORD = "cerego-demo-2026"  # noqa: S105 - development data only, refused without DEBUG
@@ -31,3 +33,5 @@ class Command(BaseCommand):
             f"Demo learners: {', '.join(DEMO_LEARNERS)} (password {DEMO_PASSWORD!r})."
         )
         self.stdout.write(f"Demo catalogs: {demo_catalogs_load()}.")
+        quiz_types_seed()
+        self.stdout.write(f"Demo reviews: {demo_reviews_load()} made through the scheduler.")
