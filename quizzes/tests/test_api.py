@@ -10,6 +10,7 @@ from accounts.tests.factories import UserFactory
 from decks.models import Catalog
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes.models import CardProgress, QuizQuestion, ReviewLog
+from quizzes.tests.conftest import START
 
 pytestmark = pytest.mark.django_db
 
@@ -455,3 +456,23 @@ def test_someone_elses_private_card_history_is_not_found(learner_api_client, qui
         ).status_code
         == 404
     )
+
+
+def test_memory_strength_seen_through_the_api_fades_day_by_day(learner_api_client, deck, card):
+    import time_machine
+
+    with time_machine.travel(START, tick=False):
+        learner_api_client.post(
+            SYNC,
+            [sync_item(card, START), sync_item(card, START + timedelta(minutes=10))],
+            format="json",
+        )
+
+    def strength_on(day):
+        with time_machine.travel(START + timedelta(days=day), tick=False):
+            return learner_api_client.get(PROGRESS).json()["results"][0]["memory_strength"]
+
+    strengths = [strength_on(day) for day in (0, 1, 3, 10, 30)]
+    assert strengths[0] == 100
+    assert strengths == sorted(strengths, reverse=True)
+    assert strengths[-1] < 80
