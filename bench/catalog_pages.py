@@ -67,7 +67,9 @@ def endpoints(catalog: "Catalog") -> list[Endpoint]:
 # the smoke test imports this module under the test settings.
 
 
-def learner_with_catalog(cards: int) -> tuple["User", "Catalog"]:
+def learner_with_catalog(
+    cards: int, *, library: int = LIBRARY_CATALOGS
+) -> tuple["User", "Catalog"]:
     """The learner `bench-<cards>` and their one catalog of `cards` Spanish cards, made with
     the bulk write the import uses (so the card counter is kept as in production), or the
     ones a previous run made if they are whole."""
@@ -84,7 +86,7 @@ def learner_with_catalog(cards: int) -> tuple["User", "Catalog"]:
     Flashcard.objects.filter(owner=user).delete()
     spanish, _ = Language.objects.get_or_create(code="es", defaults={"name": "Spanish"})
     catalog = _catalog_fill(user, f"Spanish × {cards}", spanish, cards)
-    _library_ensure(spanish)
+    _library_ensure(spanish, library)
     return user, catalog
 
 
@@ -109,13 +111,13 @@ def _catalog_fill(user: "User", name: str, language: object, cards: int) -> "Cat
     return catalog
 
 
-def _library_ensure(language: object) -> None:
+def _library_ensure(language: object, catalogs: int) -> None:
     from accounts.models import User
     from decks.models import Catalog
     from decks.services.catalogs import catalog_update
 
     author, _ = User.objects.get_or_create(username="bench-author")
-    for n in range(LIBRARY_CATALOGS - Catalog.objects.filter(owner=author).count()):
+    for n in range(catalogs - Catalog.objects.filter(owner=author).count()):
         catalog = _catalog_fill(author, f"Library {n}", language, 50)
         catalog_update(catalog=catalog, visibility=Catalog.Visibility.PUBLIC)
 
