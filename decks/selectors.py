@@ -298,13 +298,12 @@ def catalog_flashcard_count(catalog: Catalog) -> int:
 def flashcards_listed_in_catalog(
     catalog: Catalog,
     *,
-    user: AnyUser | None = None,
     language: str | None = None,
     search: str | None = None,
     newest_first: bool = False,
 ) -> QuerySet[Flashcard] | Counted[Flashcard]:
     """The catalog's cards ready to page through, in the order added (or newest first),
-    filtered by `flashcards_filter`, with `flashcards_with_details` for `user` when given.
+    filtered by `flashcards_filter`.
 
     Unfiltered, their count is the catalog's counter: a page costs the same in a catalog
     of any size (its rows come in order from the membership index, the page's and no more).
@@ -312,8 +311,6 @@ def flashcards_listed_in_catalog(
     cards = flashcards_in_catalog(catalog)
     if newest_first:
         cards = cards.reverse()
-    if user is not None:
-        cards = flashcards_with_details(cards, user)
     if _term(language) or _term(search):
         return flashcards_filter(cards, language=language, search=search)
     return Counted(cards, catalog_flashcard_count(catalog))
