@@ -132,6 +132,8 @@ class CatalogFlashcard(models.Model):
 
     class Meta:
         ordering = ["added_at", "id"]
+        # A page of a catalog's cards walks this index in order and stops after the page.
+        indexes = [models.Index(fields=["catalog", "added_at", "id"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["catalog", "front_normalized"],
@@ -145,6 +147,24 @@ class CatalogFlashcard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flashcard} in {self.catalog}"
+
+
+class CatalogCardCount(models.Model):
+    """How many cards a catalog holds, so that no page counts a catalog's memberships.
+
+    Kept by database triggers on CatalogFlashcard (migration 0004): every way a membership
+    comes or goes — the services, bulk imports, and cascades no service sees (a card's or a
+    user's deletion, the admin) — changes the count in the same transaction. Django never
+    writes it. A catalog without a row holds no card.
+    """
+
+    catalog = models.OneToOneField(
+        Catalog, on_delete=models.CASCADE, primary_key=True, related_name="card_count"
+    )
+    flashcards = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.catalog}: {self.flashcards} cards"
 
 
 class Share(models.Model):

@@ -2,6 +2,7 @@
 once, for the web pages and the API alike: the querysets below say which objects a user may
 see, edit or own, and `catalog_access`/`flashcard_access` with `may` answer for one object."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -11,6 +12,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,8 +24,10 @@ from django.db.models.functions import Coalesce
 from rapidfuzz import fuzz, process
 
 from accounts.models import User
+from cerego.paging import Counted
 from decks.models import (
     Catalog,
+    CatalogCardCount,
     CatalogFlashcard,
     CatalogShare,
     Flashcard,
@@ -56,11 +60,12 @@ def may(access: Access, need: Access) -> bool:
     return access >= need
 
 
-def _access_of(shared: Catalog | Flashcard, detailed: QuerySet) -> Access:
+def _access_of(shared: Catalog | Flashcard, detailed: Callable[[], QuerySet]) -> Access:
     """The access `shared` carries from a `*_with_details` queryset (no query), or else
-    the one `detailed`, the visible objects with their details, gives it."""
+    the one `detailed()`, the visible objects with their details, gives it. (Built only
+    when needed: building the queryset costs more than reading the answer.)"""
     if not hasattr(shared, "user_is_owner"):
-        found = detailed.filter(pk=shared.pk).first()
+        found = detailed().filter(pk=shared.pk).first()
         if found is None:
             return Access.NONE
         shared = found
@@ -69,9 +74,23 @@ def _access_of(shared: Catalog | Flashcard, detailed: QuerySet) -> Access:
     return Access.EDIT if shared.user_can_edit else Access.VIEW  # type: ignore[union-attr]
 
 
-def _catalog_shared_with(user: User, *roles: str) -> Exists:
-    shares = CatalogShare.objects.filter(catalog=OuterRef("pk"), user=user)
+def _catalog_shared_with(user: User, *roles: str, catalog: str = "pk") -> Exists:
+    shares = CatalogShare.objects.filter(catalog=OuterRef(catalog), user=user)
     return Exists(shares.filter(role__in=roles) if roles else shares)
+
+
+# The two rules on catalogs, as conditions on a catalog reached through `to` ("" for the
+# catalog itself, "catalog__" from a membership), so that a card's rules can test the
+# catalogs it sits in row by row instead of listing every catalog the user may open.
+def _catalog_visible(user: User, to: str = "") -> Q:
+    shared = _catalog_shared_with(user, catalog=to.removesuffix("__") or "pk")
+    public = Q(**{f"{to}visibility": Catalog.Visibility.PUBLIC})
+    return Q(**{f"{to}owner": user}) | public | Q(shared)
+
+
+def _catalog_editable(user: User, to: str = "") -> Q:
+    shared = _catalog_shared_with(user, Role.EDITOR, catalog=to.removesuffix("__") or "pk")
+    return Q(**{f"{to}owner": user}) | Q(shared)
 
 
 def catalogs_visible_to(user: AnyUser) -> QuerySet[Catalog]:
@@ -82,16 +101,14 @@ def catalogs_visible_to(user: AnyUser) -> QuerySet[Catalog]:
     """
     if not user.is_authenticated:
         return Catalog.objects.none()
-    return Catalog.objects.filter(
-        Q(owner=user) | Q(visibility=Catalog.Visibility.PUBLIC) | _catalog_shared_with(user)
-    )
+    return Catalog.objects.filter(_catalog_visible(user))
 
 
 def catalogs_editable_by(user: AnyUser) -> QuerySet[Catalog]:
     """Catalogs whose cards a user may add, edit and remove: their own and editor shares."""
     if not user.is_authenticated:
         return Catalog.objects.none()
-    return Catalog.objects.filter(Q(owner=user) | _catalog_shared_with(user, Role.EDITOR))
+    return Catalog.objects.filter(_catalog_editable(user))
 
 
 def catalogs_owned_by(user: AnyUser) -> QuerySet[Catalog]:
@@ -132,42 +149,42 @@ def _flashcard_shared_with(user: User, *roles: str) -> Exists:
     return Exists(shares.filter(role__in=roles) if roles else shares)
 
 
-def _flashcard_in(catalogs: QuerySet[Catalog]) -> Exists:
-    return Exists(CatalogFlashcard.objects.filter(flashcard=OuterRef("pk"), catalog__in=catalogs))
+def _flashcard_in(catalogs: Q) -> Exists:
+    """Whether the card sits in a catalog meeting `catalogs` (a rule from a membership)."""
+    return Exists(CatalogFlashcard.objects.filter(catalogs, flashcard=OuterRef("pk")))
+
+
+def _flashcard_visible(user: User) -> Q:
+    in_visible = _flashcard_in(_catalog_visible(user, to="catalog__"))
+    return Q(owner=user) | Q(_flashcard_shared_with(user)) | Q(in_visible)
+
+
+def _flashcard_editable(user: User) -> Q:
+    in_editable = _flashcard_in(_catalog_editable(user, to="catalog__"))
+    return Q(owner=user) | Q(_flashcard_shared_with(user, Role.EDITOR)) | Q(in_editable)
 
 
 def flashcards_visible_to(user: AnyUser) -> QuerySet[Flashcard]:
     """Cards a user may read: their own, shared with them, or in a catalog they may open."""
     if not user.is_authenticated:
         return Flashcard.objects.none()
-    return Flashcard.objects.filter(
-        Q(owner=user) | _flashcard_shared_with(user) | _flashcard_in(catalogs_visible_to(user))
-    )
+    return Flashcard.objects.filter(_flashcard_visible(user))
 
 
 def flashcards_editable_by(user: AnyUser) -> QuerySet[Flashcard]:
     """Cards a user may edit: their own, editor shares, or in a catalog they may edit."""
     if not user.is_authenticated:
         return Flashcard.objects.none()
-    return Flashcard.objects.filter(
-        Q(owner=user)
-        | _flashcard_shared_with(user, Role.EDITOR)
-        | _flashcard_in(catalogs_editable_by(user))
-    )
+    return Flashcard.objects.filter(_flashcard_editable(user))
 
 
 # --- Listing: what the pages and endpoints show -----------------------------------------
 
 
-def _count_of(queryset: QuerySet, field: str) -> Coalesce:
-    """A correlated COUNT, so several counts never multiply each other's rows."""
-    counted = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .values(field)
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def catalogs_with_card_count(catalogs: QuerySet[Catalog]) -> QuerySet[Catalog]:
+    """Catalogs with `flashcard_count`, read from the counter the database keeps
+    (`CatalogCardCount`): the same cost for a catalog of ten cards or of a million."""
+    return catalogs.annotate(flashcard_count=Coalesce(F("card_count__flashcards"), 0))
 
 
 def catalogs_with_details(catalogs: QuerySet[Catalog], user: AnyUser) -> QuerySet[Catalog]:
@@ -179,11 +196,11 @@ def catalogs_with_details(catalogs: QuerySet[Catalog], user: AnyUser) -> QuerySe
         .annotate(count=Count("owner", distinct=True))
         .values("count")
     )
-    return catalogs.select_related("owner", "language").annotate(
-        flashcard_count=_count_of(CatalogFlashcard.objects.all(), "catalog"),
+    editable = _catalog_editable(user) if user.is_authenticated else Q(pk=None)
+    return catalogs_with_card_count(catalogs.select_related("owner", "language")).annotate(
         learner_count=Coalesce(Subquery(copiers, output_field=IntegerField()), 0),
-        user_is_owner=Exists(catalogs_owned_by(user).filter(pk=OuterRef("pk"))),
-        user_can_edit=Exists(catalogs_editable_by(user).filter(pk=OuterRef("pk"))),
+        user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
+        user_can_edit=ExpressionWrapper(editable, output_field=BooleanField()),
     )
 
 
@@ -256,7 +273,7 @@ def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
     no query. Reached by its share link, a catalog one may not open by id still says VIEW:
     the link lets whoever holds it read.
     """
-    return _access_of(catalog, catalogs_with_details(catalogs_visible_to(user), user))
+    return _access_of(catalog, lambda: catalogs_with_details(catalogs_visible_to(user), user))
 
 
 def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
@@ -266,6 +283,37 @@ def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
         .select_related("language", "owner")
         .order_by("memberships__added_at", "memberships__id")
     )
+
+
+def catalog_flashcard_count(catalog: Catalog) -> int:
+    """How many cards the catalog holds: its `flashcard_count` when it came from
+    `catalogs_with_card_count` (no query), else one primary-key read of the counter."""
+    known = getattr(catalog, "flashcard_count", None)
+    if known is not None:
+        return known
+    count = CatalogCardCount.objects.filter(catalog=catalog).values_list("flashcards", flat=True)
+    return count.first() or 0
+
+
+def flashcards_listed_in_catalog(
+    catalog: Catalog,
+    *,
+    language: str | None = None,
+    search: str | None = None,
+    newest_first: bool = False,
+) -> QuerySet[Flashcard] | Counted[Flashcard]:
+    """The catalog's cards ready to page through, in the order added (or newest first),
+    filtered by `flashcards_filter`.
+
+    Unfiltered, their count is the catalog's counter: a page costs the same in a catalog
+    of any size (its rows come in order from the membership index, the page's and no more).
+    """
+    cards = flashcards_in_catalog(catalog)
+    if newest_first:
+        cards = cards.reverse()
+    if _term(language) or _term(search):
+        return flashcards_filter(cards, language=language, search=search)
+    return Counted(cards, catalog_flashcard_count(catalog))
 
 
 def flashcards_in_collection_of(user: AnyUser) -> QuerySet[Flashcard]:
@@ -288,17 +336,19 @@ def flashcard_shares_with(user: AnyUser) -> QuerySet[FlashcardShare]:
 
 def flashcards_with_details(cards: QuerySet[Flashcard], user: AnyUser) -> QuerySet[Flashcard]:
     """Cards ready to list, with what `user` may do with each (`user_is_owner`,
-    `user_can_edit`, read by `flashcard_access`)."""
+    `user_can_edit`, read by `flashcard_access`). The rule is tested on each card listed
+    (its shares, its own catalogs), never by listing every card the user may edit."""
+    editable = _flashcard_editable(user) if user.is_authenticated else Q(pk=None)
     return cards.select_related("language", "owner").annotate(
         user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
-        user_can_edit=Exists(flashcards_editable_by(user).filter(pk=OuterRef("pk"))),
+        user_can_edit=ExpressionWrapper(editable, output_field=BooleanField()),
     )
 
 
 def flashcard_access(user: AnyUser, card: Flashcard) -> Access:
     """What `user` may do with `card`; NONE if they may not see it. A card from
     `flashcards_with_details` (for the same user) carries the answer and costs no query."""
-    return _access_of(card, flashcards_with_details(flashcards_visible_to(user), user))
+    return _access_of(card, lambda: flashcards_with_details(flashcards_visible_to(user), user))
 
 
 def flashcards_filter(

@@ -13,6 +13,7 @@ from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
 from cerego.api import DetailSerializer
+from cerego.paging import Counted
 from decks import selectors
 from decks.api.permissions import ObjectAccess
 from decks.api.serializers.flashcards import DuplicateErrorSerializer
@@ -42,8 +43,8 @@ class DecksViewSet(viewsets.GenericViewSet):
     def access_needed(self, request: Request) -> Access:
         return self.access.get((self.action, request.method or ""), Access.VIEW)
 
-    def paginated(self, queryset: QuerySet, serializer: type[BaseSerializer]) -> Response:
-        page = self.paginate_queryset(queryset)
+    def paginated(self, queryset: QuerySet | Counted, serializer: type[BaseSerializer]) -> Response:
+        page = self.paginate_queryset(queryset)  # type: ignore[arg-type]
         data = serializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 

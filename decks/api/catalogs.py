@@ -140,8 +140,8 @@ class CatalogViewSet(
         """The catalog's cards; POST creates a card in it, or adds an existing one."""
         catalog = self.get_object()
         if request.method == "GET":
-            cards = selectors.flashcards_filter(
-                selectors.flashcards_in_catalog(catalog), search=request.query_params.get("search")
+            cards = selectors.flashcards_listed_in_catalog(
+                catalog, search=request.query_params.get("search")
             )
             return self.paginated(cards, FlashcardSerializer)
         data = CatalogFlashcardInputSerializer(data=request.data)

@@ -41,15 +41,10 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesA
 
     def get_queryset(self) -> QuerySet[Flashcard]:
         user, params = self.request.user, self.request.query_params
-        if self.action != "list":
-            cards = selectors.flashcards_visible_to(user)
-        elif params.get("catalog", "").isdigit():
-            catalog = get_object_or_404(selectors.catalogs_visible_to(user), pk=params["catalog"])
-            cards = selectors.flashcards_in_catalog(catalog)
-        else:
-            cards = selectors.flashcards_in_collection_of(user)
         cards = selectors.flashcards_filter(
-            cards, language=params.get("language"), search=params.get("search")
+            selectors.flashcards_visible_to(user),
+            language=params.get("language"),
+            search=params.get("search"),
         )
         return selectors.flashcards_with_details(cards, user)
 
@@ -59,7 +54,20 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesA
     )
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         """My cards and those shared with me, or the cards of one catalog (`?catalog=`)."""
-        return super().list(request, *args, **kwargs)
+        user, params = self.user, request.query_params
+        language, search = params.get("language"), params.get("search")
+        if params.get("catalog", "").isdigit():
+            catalogs = selectors.catalogs_with_card_count(selectors.catalogs_visible_to(user))
+            catalog = get_object_or_404(catalogs, pk=params["catalog"])
+            # Listed cards show no access (the serializer has none), so no details here.
+            listed = selectors.flashcards_listed_in_catalog(
+                catalog, language=language, search=search
+            )
+            return self.paginated(listed, FlashcardSerializer)
+        cards = selectors.flashcards_filter(
+            selectors.flashcards_in_collection_of(user), language=language, search=search
+        )
+        return self.paginated(selectors.flashcards_with_details(cards, user), FlashcardSerializer)
 
     @extend_schema(responses={200: FlashcardSerializer, 404: NOT_FOUND})
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:

@@ -2,15 +2,24 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.tests.factories import UserFactory
-from decks.models import Catalog, CatalogShare, FlashcardShare, Role
+from decks.models import (
+    Catalog,
+    CatalogCardCount,
+    CatalogFlashcard,
+    CatalogShare,
+    FlashcardShare,
+    Role,
+)
 from decks.selectors import (
     Access,
     catalog_access,
     catalog_by_share_token,
+    catalog_flashcard_count,
     catalog_language_counts,
     catalogs_editable_by,
     catalogs_owned_by,
     catalogs_visible_to,
+    catalogs_with_card_count,
     catalogs_with_details,
     flashcard_access,
     flashcard_duplicates,
@@ -18,6 +27,15 @@ from decks.selectors import (
     flashcards_visible_to,
     flashcards_with_details,
     may,
+)
+from decks.services.card_fields import CardFields
+from decks.services.catalogs import catalog_copy, catalog_delete
+from decks.services.flashcards import (
+    catalog_flashcard_add,
+    catalog_flashcard_remove,
+    flashcard_create,
+    flashcard_delete,
+    flashcards_bulk_create,
 )
 from decks.tests.factories import (
     CatalogFactory,
@@ -201,3 +219,63 @@ def test_language_counts_per_language_with_no_language_last():
         {"code": "es", "name": "Spanish", "count": 2},
         {"code": None, "name": None, "count": 1},
     ]
+
+
+# --- The card counter -------------------------------------------------------------------
+
+
+def _counts(*catalogs: Catalog) -> list[tuple[int, int]]:
+    """Each catalog's counted cards next to its real memberships."""
+    return [(catalog_flashcard_count(catalog), catalog.memberships.count()) for catalog in catalogs]
+
+
+def test_the_card_count_follows_every_way_cards_come_and_go():
+    owner, editor = UserFactory.create_batch(2)
+    spanish = LanguageFactory(code="es")
+    catalog, other = CatalogFactory(owner=owner), CatalogFactory(owner=owner)
+    CatalogShare.objects.create(catalog=catalog, user=editor, role=Role.EDITOR)
+
+    card = flashcard_create(owner=owner, front="uno", back="one", language=spanish, catalog=catalog)
+    catalog_flashcard_add(catalog=other, flashcard=card)
+    placed = CatalogFlashcardFactory.create_batch(2, catalog=catalog)
+    fields = [CardFields(f"p{n}", "w", "", f"p{n}", spanish) for n in range(3)]
+    flashcards_bulk_create(owner=editor, cards=[(catalog.pk, field) for field in fields])
+    assert _counts(catalog, other) == [(6, 6), (1, 1)]
+
+    flashcard_delete(flashcard=card, by=owner)  # from both catalogs at once
+    catalog_flashcard_remove(catalog=catalog, flashcard=placed[0].flashcard)
+    assert _counts(catalog, other) == [(4, 4), (0, 0)]
+
+    editor.delete()  # the cards the editor imported go with their owner
+    assert _counts(catalog) == [(1, 1)]
+
+
+def test_a_copy_counts_its_cards_and_a_deleted_catalog_leaves_no_count():
+    catalog = CatalogFactory()
+    CatalogFlashcardFactory.create_batch(3, catalog=catalog)
+
+    copy = catalog_copy(catalog=catalog, owner=UserFactory())
+    catalog_delete(catalog=catalog, by=catalog.owner)
+
+    assert _counts(copy) == [(3, 3)]
+    assert not CatalogCardCount.objects.filter(catalog_id=catalog.pk).exists()
+
+
+def test_a_membership_moved_to_another_catalog_moves_its_count():
+    catalog, other = CatalogFactory.create_batch(2)
+    membership = CatalogFlashcardFactory(catalog=catalog)
+
+    CatalogFlashcard.objects.filter(pk=membership.pk).update(catalog=other)
+
+    assert _counts(catalog, other) == [(0, 0), (1, 1)]
+
+
+def test_listed_catalogs_read_their_count_without_counting():
+    catalog = CatalogFactory()
+    CatalogFlashcardFactory.create_batch(4, catalog=catalog)
+    empty = CatalogFactory(owner=catalog.owner)
+
+    listed = catalogs_with_card_count(Catalog.objects.filter(pk__in=[catalog.pk, empty.pk]))
+
+    assert {row.pk: row.flashcard_count for row in listed} == {catalog.pk: 4, empty.pk: 0}
+    assert "COUNT(" not in str(listed.query).upper()

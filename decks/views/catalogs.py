@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import SignedInRequest
 from cerego.forms import add_service_errors
 from cerego.http import client_ip
+from cerego.paging import Counted
 from decks import selectors
 from decks.forms.cards import FlashcardForm
 from decks.forms.catalogs import CatalogForm
@@ -40,7 +41,7 @@ def access_context(access: Access) -> dict[str, bool]:
     return {"may_edit": may(access, Access.EDIT), "may_own": may(access, Access.OWN)}
 
 
-def page_of(request: SignedInRequest, items: QuerySet, per_page: int) -> Page:
+def page_of(request: SignedInRequest, items: QuerySet | Counted, per_page: int) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
@@ -52,7 +53,7 @@ def list_filters(request: SignedInRequest, *keys: str) -> dict[str, str]:
 def detail_context(
     request: SignedInRequest, catalog: Catalog, access: Access, form: FlashcardForm | None = None
 ) -> dict:
-    cards = selectors.flashcards_in_catalog(catalog).reverse()
+    cards = selectors.flashcards_listed_in_catalog(catalog, newest_first=True)
     return access_context(access) | {
         "catalog": catalog,
         "page": page_of(request, cards, CARDS_PER_PAGE),

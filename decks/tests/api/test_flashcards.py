@@ -3,6 +3,7 @@ import pytest
 from decks.models import CatalogFlashcard
 from decks.tests.clients import api_client
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
+from decks.tests.queries import membership_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,30 @@ def test_duplicates_endpoint_refuses_incomplete_queries(learner_api_client, span
     response = learner_api_client.get(f"/api/v1/flashcards/duplicates/{query}")
 
     assert response.status_code == 400
+
+
+def test_a_catalogs_cards_cost_the_same_queries_at_any_size_and_count_nothing(
+    learner, learner_api_client, django_assert_max_num_queries
+):
+    catalog = CatalogFactory(owner=learner)
+    CatalogFlashcardFactory.create_batch(3, catalog=catalog)
+    with django_assert_max_num_queries(3) as few:
+        learner_api_client.get(f"/api/v1/flashcards/?catalog={catalog.pk}")
+    CatalogFlashcardFactory.create_batch(30, catalog=catalog)
+
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = learner_api_client.get(f"/api/v1/flashcards/?catalog={catalog.pk}")
+
+    assert (response.json()["count"], len(response.json()["results"])) == (33, 20)
+    assert membership_counts(many) == []  # the count is the catalog's counter
+
+
+def test_a_filtered_page_of_a_catalog_counts_what_it_found(learner, learner_api_client):
+    catalog = CatalogFactory(owner=learner)
+    CatalogFlashcardFactory.create_batch(3, catalog=catalog)
+    CatalogFlashcardFactory(catalog=catalog, flashcard__front="manzana")
+
+    found = learner_api_client.get(f"/api/v1/flashcards/?catalog={catalog.pk}&search=manzana")
+    in_catalog = learner_api_client.get(f"/api/v1/catalogs/{catalog.pk}/flashcards/?search=manzana")
+
+    assert found.json()["count"] == in_catalog.json()["count"] == 1
