@@ -34,3 +34,14 @@ def throttle_allows(request: HttpRequest, scope: str) -> bool:
         request,  # type: ignore[arg-type]
         SimpleNamespace(throttle_scope=scope),  # type: ignore[arg-type]
     )
+
+
+def ascii_id(value: str | None) -> int | None:
+    """An id from a query parameter: ASCII digits only, or None.
+
+    `str.isdigit` is true of "²" and "٣", which `int()` then refuses or reads as another
+    number; an id in a URL is plain 0-9.
+    """
+    if value and value.isascii() and value.isdigit():
+        return int(value)
+    return None

@@ -125,8 +125,8 @@ def catalog_is_editable_by(*, catalog: Catalog, user: AnyUser) -> bool:
 def catalog_by_share_token(*, user: AnyUser, token: str) -> Catalog | None:
     """The unlisted or public catalog behind a share link, for any signed-in user, with
     the details of `catalogs_with_details`."""
-    if not user.is_authenticated or not token:
-        return None
+    if not user.is_authenticated or not token or "\x00" in token:
+        return None  # PostgreSQL refuses NUL in a query; no token holds one
     linked = Catalog.objects.exclude(visibility=Catalog.Visibility.PRIVATE)
     return catalogs_with_details(linked.filter(share_token=token), user).first()
 

@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cerego.http import client_ip
+from cerego.http import ascii_id, client_ip
 from decks import selectors
 from decks.api.base import BAD_INPUT, DUPLICATE, FORBIDDEN, NOT_FOUND, UNAUTHORIZED
 from decks.api.serializers.flashcards import (
@@ -50,15 +51,18 @@ class FlashcardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SharesA
 
     @extend_schema(
         parameters=FLASHCARD_FILTERS,
-        responses={200: FlashcardSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={200: FlashcardSerializer, 400: BAD_INPUT, 401: UNAUTHORIZED, 404: NOT_FOUND},
     )
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         """My cards and those shared with me, or the cards of one catalog (`?catalog=`)."""
         user, params = self.user, request.query_params
         language, search = params.get("language"), params.get("search")
-        if params.get("catalog", "").isdigit():
+        if params.get("catalog"):
+            catalog_id = ascii_id(params["catalog"])
+            if catalog_id is None:
+                raise ValidationError({"catalog": ["A catalog id is a whole number (0-9)."]})
             catalogs = selectors.catalogs_with_card_count(selectors.catalogs_visible_to(user))
-            catalog = get_object_or_404(catalogs, pk=params["catalog"])
+            catalog = get_object_or_404(catalogs, pk=catalog_id)
             # Listed cards show no access (the serializer has none), so no details here.
             listed = selectors.flashcards_listed_in_catalog(
                 catalog, language=language, search=search

@@ -86,14 +86,9 @@ class ProgressViewSet(viewsets.GenericViewSet):
     @action(detail=False)
     def summary(self, request: Request) -> Response:
         """Due now and today, today's reviews, the streak, memory at a glance, the forecast."""
-        catalog_id = request.query_params.get("catalog")
-        catalog = self._catalog(
-            int(catalog_id)
-            if catalog_id and catalog_id.isascii() and catalog_id.isdigit()
-            else None
-        )
-        if catalog_id and catalog is None:
-            raise Http404
+        query = ProgressFilter(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        catalog = self._catalog(query.validated_data.get("catalog"))
         summary = progress_summary(learner(request), now=timezone.now(), catalog=catalog)
         return Response(SummarySerializer(summary).data)
 

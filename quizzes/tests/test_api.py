@@ -476,3 +476,10 @@ def test_memory_strength_seen_through_the_api_fades_day_by_day(learner_api_clien
     assert strengths[0] == 100
     assert strengths == sorted(strengths, reverse=True)
     assert strengths[-1] < 80
+
+
+@pytest.mark.parametrize("value", ["²", "abc", "0"])
+def test_a_summary_for_a_catalog_id_that_is_not_one_is_4xx(learner_api_client, value):
+    response = learner_api_client.get(SUMMARY, {"catalog": value})
+
+    assert response.status_code in (400, 404)

@@ -133,3 +133,11 @@ def test_a_filtered_page_of_a_catalog_counts_what_it_found(learner, learner_api_
     in_catalog = learner_api_client.get(f"/api/v1/catalogs/{catalog.pk}/flashcards/?search=manzana")
 
     assert found.json()["count"] == in_catalog.json()["count"] == 1
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1²", "abc", "-1"])
+def test_a_catalog_filter_that_is_not_ascii_digits_is_a_400(learner_api_client, value):
+    response = learner_api_client.get("/api/v1/flashcards/", {"catalog": value})
+
+    assert response.status_code == 400
+    assert "catalog" in response.json()

@@ -94,3 +94,10 @@ def test_an_unlisted_catalog_is_copied_through_its_current_link_only(matrix):
     catalog.visibility = Catalog.Visibility.PRIVATE
     catalog.save()
     assert stranger.post("/api/v1/catalogs/shared/the-token/copy/").status_code == 404
+
+
+def test_a_shared_token_with_a_nul_byte_is_a_json_404(learner_api_client):
+    response = learner_api_client.get("/api/v1/catalogs/shared/%00/")
+
+    assert response.status_code == 404
+    assert response.json()["detail"]

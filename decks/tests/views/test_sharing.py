@@ -101,3 +101,10 @@ def test_share_a_single_card_from_the_catalog_page(matrix):
     assert refused.status_code == 400
     assert shared.status_code == 302
     assert FlashcardShare.objects.get(flashcard=card).user == matrix["outsider"]
+
+
+def test_a_share_link_with_a_nul_byte_is_a_404(client, learner):
+    client.force_login(learner)
+
+    assert client.get("/share/%00/").status_code == 404
+    assert client.get("/share/abc%00def/copy/").status_code in (404, 405)
