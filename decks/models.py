@@ -167,6 +167,27 @@ class CatalogCardCount(models.Model):
         return f"{self.catalog}: {self.flashcards} cards"
 
 
+class CatalogLearner(models.Model):
+    """Someone studying a catalog: they started a quiz on it or copied it to study.
+
+    The library shows how many people study each catalog; one row per person.
+    """
+
+    catalog = models.ForeignKey(Catalog, on_delete=models.CASCADE, related_name="learners")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="catalogs_studied"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["catalog", "user"], name="decks_catalog_learner_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} studies {self.catalog_id}"
+
+
 class Share(models.Model):
     """Someone given access to another's catalog or card, as viewer or editor."""
 

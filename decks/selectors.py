@@ -29,6 +29,7 @@ from decks.models import (
     Catalog,
     CatalogCardCount,
     CatalogFlashcard,
+    CatalogLearner,
     CatalogShare,
     Flashcard,
     FlashcardShare,
@@ -190,15 +191,15 @@ def catalogs_with_card_count(catalogs: QuerySet[Catalog]) -> QuerySet[Catalog]:
 def catalogs_with_details(catalogs: QuerySet[Catalog], user: AnyUser) -> QuerySet[Catalog]:
     """Catalogs ready to list: owner and language joined, card and learner counts, and
     what `user` may do with each (`user_is_owner`, `user_can_edit`), in one query."""
-    copiers = (
-        Catalog.objects.filter(copied_from=OuterRef("pk"))
-        .values("copied_from")
-        .annotate(count=Count("owner", distinct=True))
+    editable = _catalog_editable(user) if user.is_authenticated else Q(pk=None)
+    learners = (
+        CatalogLearner.objects.filter(catalog=OuterRef("pk"))
+        .values("catalog")
+        .annotate(count=Count("*"))
         .values("count")
     )
-    editable = _catalog_editable(user) if user.is_authenticated else Q(pk=None)
     return catalogs_with_card_count(catalogs.select_related("owner", "language")).annotate(
-        learner_count=Coalesce(Subquery(copiers, output_field=IntegerField()), 0),
+        learner_count=Coalesce(Subquery(learners, output_field=IntegerField()), 0),
         user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
         user_can_edit=ExpressionWrapper(editable, output_field=BooleanField()),
     )

@@ -8,6 +8,7 @@ from decks.models import (
     CATALOG_DESCRIPTION_MAX_LENGTH,
     CATALOG_NAME_MAX_LENGTH,
     Catalog,
+    CatalogLearner,
     Language,
     new_share_token,
 )
@@ -145,4 +146,13 @@ def catalog_copy(*, catalog: Catalog, owner: User) -> Catalog:
     flashcards_bulk_create(
         owner=owner, cards=[(copy.pk, CardFields.of(card)) for card in originals]
     )
+    catalog_learner_add(catalog=catalog, user=owner)
     return copy
+
+
+def catalog_learner_add(*, catalog: Catalog, user: User) -> None:
+    """Count `user` among the people studying `catalog` (once, however often they do)."""
+    if catalog.owner_id != user.pk:
+        CatalogLearner.objects.bulk_create(
+            [CatalogLearner(catalog=catalog, user=user)], ignore_conflicts=True
+        )

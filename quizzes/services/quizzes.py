@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from cerego.exceptions import DomainError
 from decks.models import Catalog, Flashcard
+from decks.services.catalogs import catalog_learner_add
 from quizzes import memory
 from quizzes.grading import Grade, grade_choice, grade_typed, normalize_answer, rating_for
 from quizzes.models import CardProgress, Quiz, QuizQuestion, QuizType, Rating
@@ -241,6 +242,8 @@ def quiz_create(
         )
     pools = _distractor_pool(cards, catalog, user)
     quiz = Quiz.objects.create(user=user, catalog=catalog, difficulty=difficulty, size=len(cards))
+    if catalog is not None:
+        catalog_learner_add(catalog=catalog, user=user)
     questions = []
     for position, card in enumerate(cards, start=1):
         pool = pools[card.flashcard.language_id]

@@ -483,3 +483,19 @@ def test_a_summary_for_a_catalog_id_that_is_not_one_is_4xx(learner_api_client, v
     response = learner_api_client.get(SUMMARY, {"catalog": value})
 
     assert response.status_code in (400, 404)
+
+
+def test_the_library_counts_the_people_studying_a_catalog(learner_api_client, quiz_types):
+    from rest_framework.test import APIClient
+
+    public = CatalogFactory(visibility=Catalog.Visibility.PUBLIC)
+    for _ in range(3):
+        CatalogFlashcardFactory(catalog=public)
+    other = APIClient()
+    other.force_authenticate(UserFactory())
+    for client in (learner_api_client, learner_api_client, other):
+        start_quiz(client, public, size=1)
+
+    listed = learner_api_client.get("/api/v1/catalogs/public/").json()["results"]
+
+    assert [catalog["learner_count"] for catalog in listed] == [2]

@@ -14,7 +14,8 @@ class CatalogSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
     flashcard_count = serializers.IntegerField(read_only=True)
     learner_count = serializers.IntegerField(
-        read_only=True, help_text="People who copied the catalog into their collection."
+        read_only=True,
+        help_text="People studying the catalog (besides its owner): quizzed on it or copied it.",
     )
     role = serializers.SerializerMethodField(help_text="What you may do: owner, editor or viewer.")
     share_url = serializers.SerializerMethodField(
