@@ -31,6 +31,21 @@ class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class IdField(serializers.IntegerField):
+    """An id: a JSON number or a string of ASCII digits (never "٣", "３" or true)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or (
+            isinstance(data, str) and not (data.isascii() and data.strip().isdigit())
+        ):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class IsAdmin(BasePermission):
     """Staff only: signed in with `is_admin`."""
 

@@ -4,7 +4,7 @@ No database here; the answer service passes in what it knows (the learner's usua
 response time, whether a hint was used).
 """
 
-import string
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -17,11 +17,15 @@ TYPED_TYPES = RECALL_TYPES
 # Marks that only carry stress or accent and that learners leave out: acute and grave
 # (Russian stress marks, French and Spanish accents), circumflex, diaeresis, tilde, cedilla,
 # caron, ring, double acute, macron.
-FOLDABLE_MARKS = frozenset("\u0300\u0301\u0302\u0308\u0303\u0327\u030c\u030a\u030b\u0304")
+FOLDABLE_MARKS = frozenset(
+    "\u0300\u0301\u0302\u0308\u0303\u0327\u030c\u030a\u030b\u0304"
+    "\u0307"  # dot above: what case-folding "İ" (Turkish capital dotted I) leaves behind
+)
 FOLDABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Cyrillic letters whose mark makes another letter (й is not и); ё is commonly written е.
 KEEP_MARKED = frozenset("йЙ")
-TRIM = string.punctuation + "¡¿«»“”‘’„‚…·、。，．！？：；「」『』（）　 \t\n"
+# Sentence punctuation around an answer, not symbols that are part of it (C++, C#, -1).
+TRIM = ".,;:!?'\"()[]{}¡¿«»“”‘’„‚…·、。，．！？：；「」『』（）　 \t\n"
 ALTERNATIVES_SEPARATOR = ";"
 
 
@@ -59,9 +63,9 @@ def _foldable_mark_alone(char: str, out: list[str]) -> bool:
 def normalize_answer(text: str) -> str:
     """The form typed answers are compared in: NFKC, case-folded, accents folded,
     surrounding punctuation and white space trimmed, inner white space collapsed."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = fold_accents(text)
-    return " ".join(text.strip(TRIM).split())
+    text = fold_accents(unicodedata.normalize("NFKC", text).casefold())
+    # An answer that is all punctuation ("?") keeps it rather than becoming empty.
+    return " ".join((text.strip(TRIM) or text).split())
 
 
 IDEOGRAPHIC_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
@@ -116,7 +120,9 @@ def grade_typed(given: str, expected: str) -> Grade:
         return Grade(correct=True, expected=expected)
     best = min(alternatives, key=lambda option: Levenshtein.distance(typed, option))
     distance = Levenshtein.distance(typed, best)
-    if typed and distance <= allowed_typos(best):
+    # A number is right or wrong: 1985 is not a typo of 1984, wherever it stands.
+    same_numbers = re.findall(r"\d+", typed) == re.findall(r"\d+", best)
+    if typed and same_numbers and distance <= allowed_typos(best):
         return Grade(correct=True, typo=True, expected=expected, diff=answer_diff(typed, best))
     return Grade(correct=False, expected=expected, diff=answer_diff(typed, best))
 

@@ -148,6 +148,11 @@ LEVELS = (
 )
 LEVEL_NEW = Level("New", "never studied", 0)
 LEVEL_NAMES = [LEVEL_NEW.name, *(level.name for level in LEVELS)]
+# Each studied level's [low, high) stability in days, for counting levels in the database.
+LEVEL_RANGES = {
+    level.name: (low.below_days, level.below_days)
+    for low, level in zip((Level("", "", 0), *LEVELS), LEVELS, strict=False)
+}
 
 
 def level_of(stability: float | None) -> Level:

@@ -290,6 +290,9 @@ class Quiz(models.Model):
         choices=QuizType.Difficulty, null=True, blank=True, help_text="Empty: fully adaptive."
     )
     size = models.PositiveSmallIntegerField()
+    quiz_types = models.JSONField(
+        default=list, help_text="The codes of the quiz types its questions may use."
+    )
     answered_count = models.PositiveSmallIntegerField(default=0)
     correct_count = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cerego.api import IdField
 from decks.models import Catalog
 from decks.selectors import flashcards_visible_to
 from quizzes import memory
@@ -32,7 +33,7 @@ from quizzes.selectors.study import study_day_window
 
 
 class ProgressFilter(serializers.Serializer):
-    catalog = serializers.IntegerField(required=False, min_value=1)
+    catalog = IdField(required=False)
     due = serializers.ChoiceField(choices=["now", "today"], required=False)
     level = serializers.ChoiceField(choices=memory.LEVEL_NAMES[1:], required=False)
     leech = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -65,9 +65,11 @@ class QuizViewSet(viewsets.GenericViewSet):
         serializer = QuizCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        catalog = None
+        catalog, share_token = None, data.pop("share_token", "")
         if data.pop("catalog", None):
-            catalog = catalog_to_study(learner(request), serializer.validated_data["catalog"])
+            catalog = catalog_to_study(
+                learner(request), serializer.validated_data["catalog"], share_token
+            )
             if catalog is None:
                 raise Http404
         quiz = quiz_create(user=learner(request), catalog=catalog, **data)

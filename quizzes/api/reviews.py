@@ -37,4 +37,5 @@ class ReviewSyncView(APIView):
             )
             for item in serializer.validated_data["reviews"]
         ]
-        return Response({"results": reviews_sync(user=learner(request), items=items)})
+        results = reviews_sync(user=learner(request), items=items)
+        return Response(SyncResultsSerializer({"results": results}).data)

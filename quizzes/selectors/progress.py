@@ -1,5 +1,6 @@
 """What a learner's memory looks like: per card, in summary, and one card's history."""
 
+import zoneinfo
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -44,14 +45,15 @@ def progress_of(
         rows = rows.filter(due__lt=day_end, suspended=False)
     if level is not None:
         bounds = memory.stability_range(level)
-        rows = (
-            rows.filter(stability__gte=bounds[0], stability__lt=bounds[1])
-            if bounds
-            else rows.none()
-        )
+        rows = rows.filter(_stability_between(*bounds)) if bounds else rows.none()
     if leech is not None:
         rows = rows.filter(is_leech=leech)
     return rows.order_by("due", "id")
+
+
+def _stability_between(low: float, high: float) -> Q:
+    """[low, high) days of stability; no upper bound for Mastery (no infinity in SQL)."""
+    return Q(stability__gte=low) & (Q(stability__lt=high) if high != float("inf") else Q())
 
 
 def progress_row(progress: CardProgress, *, now: datetime, decay: float) -> dict[str, Any]:
@@ -82,16 +84,28 @@ def _histogram(strengths: list[int]) -> list[int]:
 
 
 def _study_days(user: User, *, time_zone: str, rollover_hour: int, now: datetime) -> set[date]:
-    """The days with a review; hours are grouped in the database, days made here."""
-    hours = (
-        ReviewLog.objects.filter(
-            user=user, reviewed_at__gte=now - timedelta(days=STREAK_HORIZON_DAYS)
+    """The days with a review. The database groups reviews by hour of the learner's own
+    clock (so half-hour zones fold right), at most 24 a day; the rollover is applied here."""
+    return {
+        study_day_of(hour, time_zone=time_zone, rollover_hour=rollover_hour)
+        for hour in _local_hours(
+            ReviewLog.objects.filter(
+                user=user, reviewed_at__gte=now - timedelta(days=STREAK_HORIZON_DAYS)
+            ),
+            "reviewed_at",
+            time_zone,
         )
-        .annotate(hour=TruncHour("reviewed_at"))
+    }
+
+
+def _local_hours(rows: QuerySet, field: str, time_zone: str) -> QuerySet:
+    """The distinct hours of `field`, truncated on the learner's clock."""
+    return (
+        rows.order_by()  # a model's default ordering would join the DISTINCT
+        .annotate(hour=TruncHour(field, tzinfo=zoneinfo.ZoneInfo(time_zone)))
         .values_list("hour", flat=True)
         .distinct()
     )
-    return {study_day_of(hour, time_zone=time_zone, rollover_hour=rollover_hour) for hour in hours}
 
 
 def catalog_strengths(user: User, *, now: datetime, decay: float) -> list[dict[str, Any]]:
@@ -135,30 +149,41 @@ def progress_summary(
     today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
     day_start, day_end = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)
     rows = progress_of(user, now=now, catalog=catalog)
-    cards = list(rows.values_list("stability", "last_review", "due", "suspended", "is_leech"))
     strengths = [
         memory.memory_strength(stability=s, last_review=last, now=now, decay=decay)
-        for s, last, *_ in cards
+        for s, last in rows.values_list("stability", "last_review")
     ]
+    waiting = rows.filter(suspended=False)
+    counts = rows.aggregate(
+        due_now=Count("pk", filter=Q(due__lte=now, suspended=False)),
+        due_today=Count("pk", filter=Q(due__lt=day_end, suspended=False)),
+        leeches=Count("pk", filter=Q(is_leech=True)),
+        **{
+            f"level_{index}": Count("pk", filter=_stability_between(low, high))
+            for index, (low, high) in enumerate(memory.LEVEL_RANGES.values())
+        },
+    )
     horizon = study_day_bounds(
         today + timedelta(days=FORECAST_DAYS - 1), time_zone=zone, rollover_hour=rollover
     )[1]
-    forecast = Counter(
-        max(today, study_day_of(due, time_zone=zone, rollover_hour=rollover))
-        for _, _, due, suspended, _ in cards
-        if due is not None and not suspended and due < horizon
-    )
+    # Due counts per hour of the learner's clock (at most 24 × 30 rows), folded into days.
+    forecast: Counter[date] = Counter()
+    for hour, due in (
+        waiting.filter(due__lt=horizon)
+        .order_by()
+        .annotate(hour=TruncHour("due", tzinfo=zoneinfo.ZoneInfo(zone)))
+        .values("hour")
+        .annotate(due=Count("pk"))
+        .values_list("hour", "due")
+    ):
+        forecast[max(today, study_day_of(hour, time_zone=zone, rollover_hour=rollover))] += due
     retention = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=now - timedelta(days=30), state_before__state=CardState.REVIEW
     ).aggregate(total=Count("id"), recalled=Count("id", filter=Q(rating__gt=1)))
     new_left = max(0, study_settings.daily_new_limit - new_cards_started_since(user, day_start))
     summary = {
-        "due_now": sum(
-            1 for _, _, due, suspended, _ in cards if due and due <= now and not suspended
-        ),
-        "due_today": sum(
-            1 for _, _, due, suspended, _ in cards if due and due < day_end and not suspended
-        ),
+        "due_now": counts["due_now"],
+        "due_today": counts["due_today"],
         "new_available": min(new_left, new_flashcards(user, catalog=catalog).count()),
         "reviews_today": ReviewLog.objects.filter(user=user, reviewed_at__gte=day_start).count(),
         "study_streak": study_streak(
@@ -166,7 +191,11 @@ def progress_summary(
         ),
         "memory_strength_histogram": _histogram(strengths),
         "average_memory_strength": round(sum(strengths) / len(strengths)) if strengths else 0,
-        "levels": dict(Counter(memory.level_of(s).name for s, *_ in cards)),
+        "levels": {
+            name: counts[f"level_{index}"]
+            for index, name in enumerate(memory.LEVEL_RANGES)
+            if counts[f"level_{index}"]
+        },
         "forecast": [
             {
                 "date": today + timedelta(days=offset),
@@ -175,7 +204,7 @@ def progress_summary(
             for offset in range(FORECAST_DAYS)
         ],
         "retention_30d": retention["recalled"] / retention["total"] if retention["total"] else None,
-        "leeches": sum(1 for *_, is_leech in cards if is_leech),
+        "leeches": counts["leeches"],
     }
     if catalog is None:
         summary["catalogs"] = catalog_strengths(user, now=now, decay=decay)

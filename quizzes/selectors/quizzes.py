@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import User
 from decks.models import Catalog
-from decks.selectors import catalogs_visible_to
+from decks.selectors import catalog_by_share_token, catalogs_visible_to
 from quizzes import memory
 from quizzes.models import CardProgress, Quiz, QuizQuestion, Rating
 from quizzes.selectors.settings import study_settings_of
@@ -30,8 +30,12 @@ def quiz_of(user: User, quiz_id: int) -> Quiz | None:
     )
 
 
-def catalog_to_study(user: User, catalog_id: int) -> Catalog | None:
-    """A catalog the learner may study: theirs, shared with them, public, or opened by link."""
+def catalog_to_study(user: User, catalog_id: int, share_token: str = "") -> Catalog | None:
+    """A catalog the learner may study: theirs, shared with them, public, or an unlisted
+    one whose share link they hold (`share_token`)."""
+    if share_token:
+        linked = catalog_by_share_token(user=user, token=share_token)
+        return linked if linked is not None and linked.pk == catalog_id else None
     return catalogs_visible_to(user).filter(pk=catalog_id).first()
 
 

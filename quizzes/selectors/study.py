@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
-from decks.models import Catalog, Flashcard
+from decks.models import Catalog, CatalogFlashcard, Flashcard
 from decks.selectors import catalogs_in_collection_of, flashcards_visible_to
 from quizzes import memory
 from quizzes.grading import USUAL_RESPONSE_MS
@@ -39,9 +39,13 @@ def new_cards_started_since(user: User, start: datetime) -> int:
     return reviews_since(user, start).filter(state_before__state=CardState.NEW).count()
 
 
-def old_cards_reviewed_since(user: User, start: datetime) -> int:
-    """Reviews of cards already learnt or in learning: what the daily review limit counts."""
-    return reviews_since(user, start).exclude(state_before__state=CardState.NEW).count()
+def reviews_of_learnt_cards_since(user: User, start: datetime) -> int:
+    """Reviews of cards in the Review state: what the daily review limit counts.
+
+    Steps of cards in (re)learning are not limited, as in Anki: a card started today can
+    always finish its steps.
+    """
+    return reviews_since(user, start).filter(state_before__state=CardState.REVIEW).count()
 
 
 def _in_scope(cards: QuerySet, user: User, catalog: Catalog | None, field: str) -> QuerySet:
@@ -51,12 +55,14 @@ def _in_scope(cards: QuerySet, user: User, catalog: Catalog | None, field: str) 
 
 
 def due_progress(
-    user: User, *, now: datetime, catalog: Catalog | None = None
+    user: User, *, now: datetime, catalog: Catalog | None = None, learning: bool
 ) -> QuerySet[CardProgress]:
-    """The learner's cards due now, most overdue first, then the weakest memory first."""
-    progress = CardProgress.objects.filter(user=user, due__lte=now, suspended=False).select_related(
-        "flashcard"
-    )
+    """The learner's cards due now, most overdue first, then the weakest memory first:
+    those in (re)learning steps, or (`learning=False`) those in the Review state."""
+    states = (CardState.LEARNING, CardState.RELEARNING) if learning else (CardState.REVIEW,)
+    progress = CardProgress.objects.filter(
+        user=user, due__lte=now, suspended=False, state__in=states
+    ).select_related("flashcard")
     if catalog is not None:
         progress = progress.filter(flashcard__memberships__catalog=catalog)
     else:
@@ -69,14 +75,21 @@ def new_flashcards(user: User, *, catalog: Catalog | None = None) -> QuerySet[Fl
 
     Without a catalog: the cards of the catalogs in the learner's collection.
     """
-    studied = CardProgress.objects.filter(user=user, flashcard=OuterRef("pk"))
+    # A row still New and not suspended (never reviewed) leaves the card new.
+    studied = CardProgress.objects.filter(user=user, flashcard=OuterRef("pk")).exclude(
+        state=CardState.NEW, suspended=False
+    )
     if catalog is not None:
-        cards = Flashcard.objects.filter(memberships__catalog=catalog)
+        cards = Flashcard.objects.filter(memberships__catalog=catalog).order_by(
+            "memberships__added_at", "memberships__id"
+        )
     else:
-        cards = Flashcard.objects.filter(
-            memberships__catalog__in=catalogs_in_collection_of(user)
-        ).distinct()
-    return cards.exclude(Exists(studied)).order_by("memberships__added_at", "memberships__id")
+        # Exists, not a join: a card in two of the learner's catalogs comes once.
+        in_collection = CatalogFlashcard.objects.filter(
+            flashcard=OuterRef("pk"), catalog__in=catalogs_in_collection_of(user)
+        )
+        cards = Flashcard.objects.filter(Exists(in_collection)).order_by("pk")
+    return cards.exclude(Exists(studied))
 
 
 def usual_response_ms(user: User, quiz_type: QuizType) -> float:

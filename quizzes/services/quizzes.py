@@ -14,12 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from accounts.models import User
 from cerego.exceptions import DomainError
 from decks.models import Catalog, Flashcard
+from decks.selectors import catalog_flashcard_count
 from decks.services.catalogs import catalog_learner_add
 from quizzes import memory
 from quizzes.grading import Grade, grade_choice, grade_typed, normalize_answer, rating_for
@@ -109,23 +110,17 @@ def _type_for(band: int, allowed: dict[str, QuizType], distractor_count: int) ->
 
 
 def _distractor_pool(cards: list[_Card], catalog: Catalog | None, user: User) -> dict[int, list]:
-    """Candidate (front, back) pairs per language: the catalog's cards, then the
-    learner's own cards of that language. One query per language in the quiz."""
+    """Candidate (front, back) pairs per language: a random window of the catalog's cards,
+    then, when those are few, of the learner's own cards of that language. A few queries
+    per language in the quiz, whatever the size of the collection."""
     pools: dict[int, list[tuple[str, str]]] = {}
     quiz_ids = [card.flashcard.pk for card in cards]
     for language_id in {card.flashcard.language_id for card in cards}:
         pairs: list[tuple[str, str]] = []
         if catalog is not None:
-            pairs += (
-                Flashcard.objects.filter(memberships__catalog=catalog, language_id=language_id)
-                .exclude(pk__in=quiz_ids)
-                .values_list("front", "back")[:DISTRACTOR_POOL]
-            )
-        pairs += (
-            Flashcard.objects.filter(owner=user, language_id=language_id)
-            .exclude(pk__in=quiz_ids)
-            .values_list("front", "back")[:DISTRACTOR_POOL]
-        )
+            pairs += _catalog_window(catalog, language_id, quiz_ids)
+        if len(pairs) < DISTRACTOR_POOL // 4:
+            pairs += _own_window(user, language_id, quiz_ids)
         # The quiz's own other cards are fine distractors too.
         pairs += [
             (card.flashcard.front, card.flashcard.back)
@@ -134,6 +129,33 @@ def _distractor_pool(cards: list[_Card], catalog: Catalog | None, user: User) ->
         ]
         pools[language_id] = pairs
     return pools
+
+
+def _catalog_window(catalog: Catalog, language_id: int, exclude: list[int]) -> list:
+    """Cards from a random place in the catalog, not always its first ones."""
+    offset = _random.randint(0, max(0, catalog_flashcard_count(catalog) - DISTRACTOR_POOL))
+    cards = (
+        Flashcard.objects.filter(memberships__catalog=catalog, language_id=language_id)
+        .exclude(pk__in=exclude)
+        .order_by("memberships__added_at", "memberships__id")
+    )
+    return list(cards.values_list("front", "back")[offset : offset + DISTRACTOR_POOL])
+
+
+def _own_window(user: User, language_id: int, exclude: list[int]) -> list:
+    """The learner's own cards of the language from a random point on, wrapping round."""
+    cards = Flashcard.objects.filter(owner=user, language_id=language_id).exclude(pk__in=exclude)
+    bounds = cards.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return []
+    pivot = _random.randint(bounds["low"], bounds["high"])
+    pairs = list(
+        cards.filter(pk__gte=pivot).order_by("pk").values_list("front", "back")[:DISTRACTOR_POOL]
+    )
+    if len(pairs) < DISTRACTOR_POOL:
+        rest = cards.filter(pk__lt=pivot).order_by("pk").values_list("front", "back")
+        pairs += rest[: DISTRACTOR_POOL - len(pairs)]
+    return pairs
 
 
 def _distractors(answer: str, texts: list[str], wanted: int) -> list[str]:
@@ -186,9 +208,15 @@ def _cards_for(
     study_settings = study_settings_of(user)
     day_start = study.study_day_start(user, study_settings, now)
     reviews_left = max(
-        0, study_settings.daily_review_limit - study.old_cards_reviewed_since(user, day_start)
+        0, study_settings.daily_review_limit - study.reviews_of_learnt_cards_since(user, day_start)
     )
-    due = list(study.due_progress(user, now=now, catalog=catalog)[: min(size, reviews_left)])
+    learning = list(study.due_progress(user, now=now, catalog=catalog, learning=True)[:size])
+    learnt = list(
+        study.due_progress(user, now=now, catalog=catalog, learning=False)[
+            : min(size - len(learning), reviews_left)
+        ]
+    )
+    due = sorted(learning + learnt, key=lambda p: (p.due, p.stability or 0, p.pk))
     cards = [_Card(p.flashcard, p, study.strength_of(p, now=now, decay=decay)) for p in due]
     new_left = max(
         0, study_settings.daily_new_limit - study.new_cards_started_since(user, day_start)
@@ -241,7 +269,13 @@ def quiz_create(
             "Nothing to study right now: no card is due and no new card is left for today."
         )
     pools = _distractor_pool(cards, catalog, user)
-    quiz = Quiz.objects.create(user=user, catalog=catalog, difficulty=difficulty, size=len(cards))
+    quiz = Quiz.objects.create(
+        user=user,
+        catalog=catalog,
+        difficulty=difficulty,
+        size=len(cards),
+        quiz_types=sorted(allowed),
+    )
     if catalog is not None:
         catalog_learner_add(catalog=catalog, user=user)
     questions = []
@@ -302,7 +336,8 @@ def _step_down_next(question: QuizQuestion, pools_user: User) -> None:
     pool = _distractor_pool(cards, question.quiz.catalog, pools_user)[
         following.flashcard.language_id
     ]
-    allowed = _allowed_types(pools_user, None) | {following.quiz_type.code: following.quiz_type}
+    allowed = {t.code: t for t in QuizType.objects.filter(code__in=question.quiz.quiz_types)}
+    allowed = allowed or _allowed_types(pools_user, None)
     quiz_type = _type_for(band - 1, allowed, _distractor_count(following.flashcard, pool))
     fields = _question_fields(following.flashcard, quiz_type, pool)
     following.quiz_type = quiz_type
@@ -325,9 +360,10 @@ def _result(
         "question": question.pk,
         "correct": grade.correct,
         "typo": grade.typo,
-        "expected": question.flashcard.front
-        if question.quiz_type.code in REVERSED
-        else question.flashcard.back,
+        # What was graded against; for true/false, the card's real pairing.
+        "expected": question.flashcard.back
+        if question.quiz_type.code == "true_false"
+        else question.expected_answer,
         "diff": grade.diff,
         "rating": rating,
         "memory_strength": study.strength_of(progress, now=now, decay=decay),
@@ -359,14 +395,20 @@ def quiz_answer_submit(
     again). Another answer to an answered question is refused with the first result.
     """
     now = now or timezone.now()
+    # The quiz first, then its question: every answer to a quiz takes its locks in this
+    # order, so two answers at once (a phone flushing its queue) wait instead of deadlocking.
+    quiz = Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).first()
+    if quiz is None:
+        raise QuizNotFound()
     question = (
         QuizQuestion.objects.select_for_update(of=("self",))
-        .select_related("quiz", "quiz__catalog", "quiz_type", "flashcard", "review_log")
-        .filter(pk=question_id, quiz_id=quiz_id, quiz__user=user)
+        .select_related("quiz_type", "flashcard", "review_log")
+        .filter(pk=question_id, quiz=quiz)
         .first()
     )
     if question is None:
         raise QuizNotFound()
+    question.quiz = quiz
     if question.answered_at is not None:
         if (
             client_review_id

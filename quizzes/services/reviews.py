@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import fsrs
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from quizzes import memory
@@ -151,44 +152,72 @@ def review_record(
     than the card's last one is slotted into the history and the card replayed from it.
     """
     client_review_id = client_review_id or uuid.uuid4()
-    progress, _ = CardProgress.objects.select_for_update().get_or_create(
-        user=user, flashcard_id=flashcard_id
-    )
-    # Checked under the row's lock: two devices sending the same review queue here.
-    existing = ReviewLog.objects.filter(user=user, client_review_id=client_review_id).first()
-    if existing is not None:
-        return ReviewOutcome(review_log=existing, progress=progress, duplicate=True)
-    study_settings = study_settings_of(user)
-    log = ReviewLog(
-        user=user,
-        flashcard_id=flashcard_id,
-        client_review_id=client_review_id,
-        rating=rating,
-        quiz_type=quiz_type,
-        correct=correct,
-        response_ms=response_ms,
-        reviewed_at=reviewed_at,
-        source=source,
-    )
-    if progress.last_review is not None and reviewed_at < progress.last_review:
+    if (existing := _recorded(user, client_review_id)) is not None:
+        return existing
+    try:
+        # A savepoint: a review that turns out to be recorded already leaves no trace,
+        # not even a progress row made for it.
+        with transaction.atomic():
+            progress, _ = CardProgress.objects.select_for_update().get_or_create(
+                user=user, flashcard_id=flashcard_id
+            )
+            # Again under the row's lock: two devices sending one review queue here.
+            if ReviewLog.objects.filter(user=user, client_review_id=client_review_id).exists():
+                raise _AlreadyRecorded
+            log = ReviewLog(
+                user=user,
+                flashcard_id=flashcard_id,
+                client_review_id=client_review_id,
+                rating=rating,
+                quiz_type=quiz_type,
+                correct=correct,
+                response_ms=response_ms,
+                reviewed_at=reviewed_at,
+                source=source,
+            )
+            log = _apply(progress, log, study_settings_of(user))
+            progress.save()
+    except (_AlreadyRecorded, IntegrityError):
+        # IntegrityError: the same id sent at the same moment for another card, whose
+        # row lock this one does not share; the unique constraint had the last word.
+        if (existing := _recorded(user, client_review_id)) is None:
+            raise
+        return existing
+    return ReviewOutcome(review_log=log, progress=progress, duplicate=False)
+
+
+class _AlreadyRecorded(Exception):
+    pass
+
+
+def _recorded(user: User, client_review_id: uuid.UUID) -> ReviewOutcome | None:
+    """The review already recorded under this id, with its card's progress, or None."""
+    log = ReviewLog.objects.filter(user=user, client_review_id=client_review_id).first()
+    if log is None:
+        return None
+    progress = CardProgress.objects.get(user=user, flashcard_id=log.flashcard_id)
+    return ReviewOutcome(review_log=log, progress=progress, duplicate=True)
+
+
+def _apply(progress: CardProgress, log: ReviewLog, study_settings: StudySettings) -> ReviewLog:
+    """Apply a new review to the locked row; returns the saved log with its states."""
+    if progress.last_review is not None and log.reviewed_at < progress.last_review:
         log.save()
-        history = ReviewLog.objects.filter(user=user, flashcard_id=flashcard_id)
+        history = ReviewLog.objects.filter(user=log.user, flashcard_id=log.flashcard_id)
         replayed = progress_replay(progress=progress, logs=history, study_settings=study_settings)
         ReviewLog.objects.bulk_update(replayed, ["state_before", "state_after"])
-        log = next(entry for entry in replayed if entry.pk == log.pk)
-    else:
-        log.state_before, log.state_after = _review(
-            progress,
-            memory.scheduler_for(study_settings),
-            rating=rating,
-            reviewed_at=reviewed_at,
-            correct=_is_correct(rating, correct),
-            response_ms=response_ms,
-            study_settings=study_settings,
-        )
-        log.save()
-    progress.save()
-    return ReviewOutcome(review_log=log, progress=progress, duplicate=False)
+        return next(entry for entry in replayed if entry.pk == log.pk)
+    log.state_before, log.state_after = _review(
+        progress,
+        memory.scheduler_for(study_settings),
+        rating=log.rating,
+        reviewed_at=log.reviewed_at,
+        correct=_is_correct(log.rating, log.correct),
+        response_ms=log.response_ms,
+        study_settings=study_settings,
+    )
+    log.save()
+    return log
 
 
 RESCHEDULE_BATCH = 500
@@ -216,7 +245,8 @@ def progress_reschedule(*, user_id: int) -> int:
 
 @transaction.atomic
 def _reschedule_batch(user: User, ids: list[int], study_settings: StudySettings) -> int:
-    rows = {p.flashcard_id: p for p in CardProgress.objects.select_for_update().filter(pk__in=ids)}
+    locked = CardProgress.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    rows = {p.flashcard_id: p for p in locked}
     history: dict[int, list[ReviewLog]] = {}
     for log in ReviewLog.objects.filter(user=user, flashcard_id__in=rows).order_by(
         "reviewed_at", "id"
@@ -224,11 +254,14 @@ def _reschedule_batch(user: User, ids: list[int], study_settings: StudySettings)
         history.setdefault(log.flashcard_id, []).append(log)
     changed, logs = [], []
     for flashcard_id, progress in rows.items():
+        if flashcard_id not in history:
+            continue  # no history to replay from: left as it is, never reset to new
         before = (progress.due, progress.stability, progress.difficulty)
         logs += progress_replay(
             progress=progress, logs=history.get(flashcard_id, []), study_settings=study_settings
         )
         if (progress.due, progress.stability, progress.difficulty) != before:
+            progress.updated_at = timezone.now()  # bulk_update skips auto_now
             changed.append(progress)
     CardProgress.objects.bulk_update(changed, PROGRESS_FIELDS)
     ReviewLog.objects.bulk_update(logs, ["state_before", "state_after"], batch_size=1000)

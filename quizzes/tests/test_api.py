@@ -499,3 +499,40 @@ def test_the_library_counts_the_people_studying_a_catalog(learner_api_client, qu
     listed = learner_api_client.get("/api/v1/catalogs/public/").json()["results"]
 
     assert [catalog["learner_count"] for catalog in listed] == [2]
+
+
+def test_a_rejected_review_leaves_the_card_new(learner_api_client, learner, deck):
+    from quizzes.selectors.study import new_flashcards
+
+    first, second = [m.flashcard for m in deck.memberships.order_by("id")[:2]]
+    item = sync_item(first, timezone.now() - timedelta(minutes=5))
+    learner_api_client.post(SYNC, [item], format="json")
+
+    reused = item | {"flashcard": second.pk}
+    result = learner_api_client.post(SYNC, [reused], format="json").json()["results"][0]
+
+    assert result["status"] == "rejected"
+    assert not CardProgress.objects.filter(flashcard=second).exists()
+    assert second in new_flashcards(learner, catalog=deck)
+
+
+def test_an_unlisted_catalog_is_studied_with_its_share_link(learner_api_client, quiz_types):
+    unlisted = CatalogFactory(visibility=Catalog.Visibility.UNLISTED, share_token="open-sesame")
+    CatalogFlashcardFactory(catalog=unlisted)
+
+    without = learner_api_client.post(QUIZZES, {"catalog": unlisted.pk}, format="json")
+    wrong = learner_api_client.post(
+        QUIZZES, {"catalog": unlisted.pk, "share_token": "guess"}, format="json"
+    )
+    with_link = learner_api_client.post(
+        QUIZZES, {"catalog": unlisted.pk, "share_token": "open-sesame"}, format="json"
+    )
+
+    assert (without.status_code, wrong.status_code, with_link.status_code) == (404, 404, 201)
+
+
+@pytest.mark.parametrize("value", ["٣", "３", "true"])
+def test_ids_in_filters_are_ascii_digits(learner_api_client, deck, value):
+    assert learner_api_client.get(PROGRESS, {"catalog": value}).status_code == 400
+    response = learner_api_client.post(QUIZZES, {"catalog": value}, format="json")
+    assert response.status_code == 400

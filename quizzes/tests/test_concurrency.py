@@ -107,3 +107,52 @@ def test_two_overlapping_batches_synced_at_once_end_in_the_state_of_one(studied_
     statuses = [r["status"] for r in results["phone"] + results["tablet"]]
     assert statuses.count("applied") == 15
     assert statuses.count("duplicate") == 5
+
+
+def test_two_answers_to_one_quiz_at_once_both_land(studied_card):
+    """A wrong answer re-draws the next question while that one is being answered."""
+    from quizzes.models import Quiz
+    from quizzes.services.quizzes import quiz_answer_submit, quiz_create
+
+    user, flashcard = studied_card
+    catalog = flashcard.memberships.get().catalog
+    for _ in range(4):
+        CatalogFlashcardFactory(catalog=catalog, flashcard__owner=user)
+    quiz = quiz_create(user=user, catalog=catalog, size=2, quiz_types=["typed"], now=NOW)
+    first, second = quiz.questions.order_by("position")
+
+    run_at_once(
+        [
+            lambda: quiz_answer_submit(
+                user=user, quiz_id=quiz.pk, question_id=first.pk, answer="wrong", now=NOW
+            ),
+            lambda: quiz_answer_submit(
+                user=user, quiz_id=quiz.pk, question_id=second.pk, answer="wrong", now=NOW
+            ),
+        ]
+    )
+
+    quiz = Quiz.objects.get()
+    assert (quiz.answered_count, quiz.completed_at) == (2, NOW)
+
+
+def test_one_review_id_sent_for_two_cards_at_once_is_one_review(studied_card):
+    user, flashcard = studied_card
+    other = CatalogFlashcardFactory(catalog=flashcard.memberships.get().catalog).flashcard
+    type(other).objects.filter(pk=other.pk).update(created_at=START - timedelta(days=1))
+    review_id = uuid.uuid4()
+    results = []
+
+    def device(card):
+        def job():
+            results.extend(
+                reviews_sync(user=user, items=[SyncItem(review_id, card.pk, 3, START)], now=NOW)
+            )
+
+        return job
+
+    run_at_once([device(flashcard), device(other)])
+
+    assert sorted(r["status"] for r in results) == ["applied", "rejected"]
+    assert ReviewLog.objects.filter(user=user).count() == 1
+    assert CardProgress.objects.filter(user=user).count() == 1

@@ -115,3 +115,20 @@ def test_ratings_follow_the_spec(grade, quiz_type, response_ms, hint, rating):
         )
         == rating
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "correct", "typo"),
+    [
+        ("1985", "1984", False, False),  # a number is right or wrong, never a typo
+        ("istanbul", "İstanbul", True, False),  # case-folding İ leaves a dot above
+        ("", "?", False, False),  # an answer of punctuation is not an empty one
+        ("?", "?", True, False),
+        ("c", "C++", False, False),  # symbols inside an answer are part of it
+        ("c++", "C++", True, False),
+    ],
+)
+def test_numbers_symbols_and_dotted_capitals(typed, expected, correct, typo):
+    grade = grade_typed(typed, expected)
+
+    assert (grade.correct, grade.typo) == (correct, typo)

@@ -328,3 +328,54 @@ def test_flip_is_self_graded_and_needs_a_rating(learner, deck):
     )
     assert result["rating"] == Rating.EASY
     assert QuizQuestion.objects.get().correct is True
+
+
+def test_a_card_in_two_of_my_catalogs_comes_once_in_a_quiz_of_everything(learner, deck):
+    second = CatalogFactory(owner=learner)
+    for card in cards_of(deck)[:3]:
+        CatalogFlashcardFactory(catalog=second, flashcard=card)
+
+    quiz = quiz_create(user=learner, size=10, now=START)
+
+    flashcards = [q.flashcard_id for q in quiz.questions.all()]
+    assert len(flashcards) == len(set(flashcards)) == 10
+
+
+def test_the_step_down_keeps_to_the_quiz_types_asked_for(learner, deck):
+    quiz = quiz_create(user=learner, catalog=deck, size=3, quiz_types=["typed"], now=START)
+    first = quiz.questions.order_by("position").first()
+
+    quiz_answer_submit(user=learner, quiz_id=quiz.pk, question_id=first.pk, answer="no", now=START)
+
+    assert {q.quiz_type.code for q in quiz.questions.all()} == {"typed"}
+
+
+def test_distractors_come_from_all_over_a_large_catalog(learner, spanish, quiz_types):
+    big = CatalogFactory(owner=learner, language=spanish)
+    for n in range(400):
+        CatalogFlashcardFactory(
+            catalog=big,
+            flashcard__front=f"f{n:03}",
+            flashcard__back=f"b{n:03}",
+            flashcard__language=spanish,
+        )
+    seen = set()
+    for _ in range(5):
+        quiz = quiz_create(
+            user=learner, catalog=big, size=20, quiz_types=["multiple_choice"], now=START
+        )
+        seen |= {choice for q in quiz.questions.all() for choice in q.choices}
+
+    assert any(choice >= "b300" for choice in seen), "not only the first 300 cards"
+
+
+def test_learning_steps_are_not_held_back_by_the_review_limit(learner, deck):
+    study_settings = study_settings_of(learner)
+    study_settings.daily_review_limit = 0
+    study_settings.save()
+    card = cards_of(deck)[0]
+    review_record(user=learner, flashcard_id=card.pk, rating=Rating.GOOD, reviewed_at=START)
+
+    quiz = quiz_create(user=learner, catalog=deck, size=1, now=START + timedelta(minutes=15))
+
+    assert quiz.questions.get().flashcard_id == card.pk

@@ -207,6 +207,9 @@ def test_reschedule_reports_how_many_cards_changed(learner, card):
 
 
 def test_fuzzing_spreads_intervals_within_fsrs_range(learner, card, settings):
+    import random
+
+    random.seed(7)  # py-fsrs draws its fuzz from the module-level generator
     settings.FSRS_ENABLE_FUZZING = True
     progress = learnt(learner, card)
     with time_machine.travel(progress.due, tick=False):
@@ -215,4 +218,5 @@ def test_fuzzing_spreads_intervals_within_fsrs_range(learner, card, settings):
     card_state = memory.card_of(progress)
     interval = (progress.due - progress.last_review).days
     plain = unfuzzed._next_interval(stability=card_state.stability)
-    assert abs(interval - plain) <= max(2, plain * 0.15)
+    # py-fsrs's widest fuzz: 1 day + 15 % of the first 20 days + 5 % beyond.
+    assert abs(interval - plain) <= 1 + 0.15 * min(plain, 20) + 0.05 * max(0, plain - 20)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from cerego.api import IdField
 from quizzes.models import QuizType, Rating
 
 
@@ -11,8 +12,11 @@ class QuizTypeSerializer(serializers.ModelSerializer):
 
 
 class QuizCreateSerializer(serializers.Serializer):
-    catalog = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="Empty: everything due."
+    catalog = IdField(required=False, allow_null=True, help_text="Empty: everything due.")
+    share_token = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The token of an unlisted catalog's share link, to study it without a copy.",
     )
     size = serializers.IntegerField(
         required=False,
@@ -104,7 +108,7 @@ class QuizSummarySerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    question = serializers.IntegerField(min_value=1)
+    question = IdField()
     answer = serializers.CharField(
         max_length=5000, allow_blank=True, required=False, default="", trim_whitespace=False
     )

@@ -1,6 +1,8 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from cerego.api import IdField
+
 
 class AwareDateTimeField(serializers.DateTimeField):
     """A datetime that says its time zone: a device's local time without one is ambiguous."""
@@ -21,7 +23,7 @@ def _has_offset(text: str) -> bool:
 
 class SyncItemSerializer(serializers.Serializer):
     client_review_id = serializers.UUIDField()
-    flashcard = serializers.IntegerField(min_value=1)
+    flashcard = IdField()
     rating = serializers.IntegerField(min_value=1, max_value=4)
     reviewed_at = AwareDateTimeField()
     response_ms = serializers.IntegerField(
