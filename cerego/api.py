@@ -13,7 +13,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from rest_framework import exceptions, pagination, serializers
+from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -122,6 +122,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """
     if isinstance(exc, DomainError):
         return Response({"detail": exc.messages[0], **exc.extra()}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError) and not hasattr(exc, "error_dict"):
+        # A rule about the whole request, not a field: said as {"detail"} like any refusal.
+        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

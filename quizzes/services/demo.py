@@ -35,7 +35,8 @@ def demo_reviews_load(*, now: datetime | None = None) -> int:
         ).distinct()
         for card in cards:
             at = now - timedelta(days=DEMO_DAYS, hours=chance.uniform(0, 12))
-            while at < now:
+            # Stop two days short, so that some cards are due when the demo starts.
+            while at < now - timedelta(days=2):
                 right = chance.random() < recall
                 outcome = review_record(
                     user=user,

@@ -536,3 +536,12 @@ def test_ids_in_filters_are_ascii_digits(learner_api_client, deck, value):
     assert learner_api_client.get(PROGRESS, {"catalog": value}).status_code == 400
     response = learner_api_client.post(QUIZZES, {"catalog": value}, format="json")
     assert response.status_code == 400
+
+
+def test_nothing_to_study_is_a_400_with_a_detail(learner_api_client, quiz_types):
+    empty = CatalogFactory(owner=UserFactory(), visibility=Catalog.Visibility.PUBLIC)
+
+    response = learner_api_client.post(QUIZZES, {"catalog": empty.pk}, format="json")
+
+    assert response.status_code == 400
+    assert "Nothing to study" in response.json()["detail"]
