@@ -1,22 +1,25 @@
 """What the statistics page charts: the review heatmap, weekly retention, memory strength per
 catalog, and how memory would fade if the learner stopped studying now.
 
-Nothing here loads every review or every card into Python. Reviews are counted in the
-database, grouped by hour of the learner's local time (at most 24 × 366 rows, a few more
-around DST changes), and the hours are folded into study days here, where the rollover hour
-and the time zone are applied by `study_day_of`, the one definition of a study day.
+Nothing here loads every review or every card into Python.
+
+Reviews are counted in the database by quarter hour since the start of the year shown (at
+most 96 × 365 rows, whatever the number of reviews), measured in whole UTC seconds, so no
+time-zone conversion runs per review; Python then puts each quarter hour on its study day
+with `study_day_of`, the one definition of a study day (time zone, rollover hour, DST).
+Quarter hours, not hours, because some time zones are 30 or 45 minutes off UTC; no study
+day starts inside one, as days start on whole local hours (or at a clock change).
 
 Memory strength is a power curve of each card's time since its last review over its
-stability, which plain SQL on SQLite cannot raise cheaply; the cards are therefore grouped in
-the database by the two things the curve depends on, both on a logarithmic scale:
-stability, and elapsed time in units of stability (`ln(1 + elapsed / stability)`), each in
-buckets of 1/BUCKETS_PER_E (about 6 % apart). Each group brings its size and its average
-stability and elapsed time, and Python evaluates `memory.retrievability` once per group (and
-per day, for the prediction). The number of groups is bounded by the buckets, not by the
-cards (a few hundred for a real collection: scheduled cards sit near one stability unit), so
-100,000 cards cost what 1,000 do; a group of one card is that card, exactly. Computing the
-curve in SQL instead would mean 91 powers per card on every request, which SQLite evaluates
-in Python one by one.
+stability. Evaluating it in SQL for the 90-day prediction would be 91 powers per card on
+every request; instead the cards are grouped in the database by what the curve depends on,
+both on a logarithmic scale: stability, and elapsed time in units of stability
+(`ln(1 + elapsed / stability)`), in buckets 1/BUCKETS_PER_E wide (about 13 % apart). Each
+group brings its size and its cards' average stability and elapsed days, and Python
+evaluates the curve (`memory.forgetting_curve`) once per group and day. The groups are
+bounded by the buckets, not by the cards: about 700 for 100,000 cards spread from hours to
+years, where the prediction takes a tenth of a second and differs from the card-by-card
+average by less than its one decimal; a group of one card is that card, exactly.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -49,7 +52,7 @@ from quizzes.study_days import study_day_bounds, study_day_of
 HEATMAP_DAYS = 365
 SLOT_SECONDS = 15 * 60  # every time zone's offset is a whole number of quarter hours
 PREDICTION_DAYS = 90
-BUCKETS_PER_E = 16
+BUCKETS_PER_E = 8
 
 IN_REVIEW = Q(state_before__state=CardState.REVIEW)
 RECALLED = IN_REVIEW & Q(rating__gt=Rating.AGAIN)
@@ -72,7 +75,8 @@ class DaysSince(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> SQL:
         (column, moment), params = _compiled(self, compiler)
-        return f"(EXTRACT(EPOCH FROM ({moment} - {column}))::double precision / 86400.0)", params
+        # date_part is double precision; EXTRACT's numeric is several times slower.
+        return f"(date_part('epoch', {moment} - {column}) / 86400.0)", params
 
 
 class SlotSince(Func):
@@ -93,7 +97,7 @@ class SlotSince(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> SQL:
         (column, start), params = _compiled(self, compiler)
-        seconds = f"EXTRACT(EPOCH FROM {column})"
+        seconds = f"date_part('epoch', {column})"
         return f"FLOOR(({seconds} - {start}) / {SLOT_SECONDS})::integer", params
 
 
@@ -140,22 +144,20 @@ def review_activity(
     """
     zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
     today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
-    first = today - timedelta(days=HEATMAP_DAYS - 1)
-    since = study_day_bounds(first, time_zone=zone, rollover_hour=rollover)[0]
+    days = [today - timedelta(days=n) for n in range(HEATMAP_DAYS - 1, -1, -1)]
+    since = study_day_bounds(days[0], time_zone=zone, rollover_hour=rollover)[0]
     until = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)[1]
-    per_day = {first + timedelta(days=n): 0 for n in range(HEATMAP_DAYS)}
-    per_week: dict[date, list[int]] = {}
-    week = _monday(first)
-    while week <= today:
-        per_week[week] = [0, 0]
-        week += timedelta(days=7)
-    slot, start = timedelta(seconds=SLOT_SECONDS), since.astimezone(UTC)  # real, not wall, time
+    per_day = dict.fromkeys(days, 0)
+    per_week = {_monday(day): [0, 0] for day in days}
+    start, slot = since.astimezone(UTC), timedelta(seconds=SLOT_SECONDS)  # real time, not wall
     for row in _review_slots(user, since=since, until=until, catalog=catalog):
+        # No study day starts inside a slot: they start on whole local hours or clock changes.
         day = study_day_of(start + row["slot"] * slot, time_zone=zone, rollover_hour=rollover)
-        per_day[day] += row["reviews"]
-        tally = per_week[_monday(day)]
-        tally[0] += row["in_review"]
-        tally[1] += row["recalled"]
+        if day in per_day:  # not so only where clocks fall back over the rollover hour
+            per_day[day] += row["reviews"]
+            tally = per_week[_monday(day)]
+            tally[0] += row["in_review"]
+            tally[1] += row["recalled"]
     return {
         "reviews_per_day": [{"date": day, "reviews": n} for day, n in per_day.items()],
         "retention_per_week": [

@@ -2,6 +2,7 @@
 predicted decay, and who may ask for what."""
 
 import random
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from quizzes.models import CardProgress, CardState, ReviewLog
 from quizzes.selectors.progress import progress_summary
 from quizzes.selectors.settings import study_settings_of
 from quizzes.selectors.stats import statistics_of
+from quizzes.study_days import study_day_bounds, study_day_of
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +110,39 @@ def test_study_days_follow_daylight_saving_changes(learner, card):
         date(2026, 10, 24): 3,
         date(2026, 10, 25): 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "rollover_hour"),
+    [
+        ("Europe/Berlin", 2),  # the rollover hour is the very hour the clocks change
+        ("Europe/Berlin", 0),
+        ("America/St_Johns", 4),  # UTC-3:30, with DST
+        ("Asia/Kathmandu", 23),  # UTC+5:45
+        ("Australia/Lord_Howe", 2),  # DST moves the clocks by half an hour
+        ("Pacific/Chatham", 3),  # UTC+12:45 / +13:45
+    ],
+)
+def test_every_review_counts_on_the_study_day_study_day_of_gives_it(
+    learner, card, time_zone, rollover_hour
+):
+    living_in(learner, time_zone, rollover_hour)
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    rng = random.Random(time_zone)
+    moments = [now - timedelta(seconds=rng.uniform(0, 360 * 86_400)) for _ in range(150)]
+    for day in (date(2026, 3, 29), date(2026, 4, 5), date(2026, 9, 27), date(2026, 10, 25)):
+        start = study_day_bounds(day, time_zone=time_zone, rollover_hour=rollover_hour)[0]
+        start = start.astimezone(UTC)  # real time: arithmetic on local times is wall time
+        moments += [start, start - timedelta(microseconds=1), start + timedelta(minutes=59)]
+    for moment in moments:
+        review(learner, card, moment)
+
+    stats = statistics_of(learner, now=now)
+
+    expected = Counter(
+        study_day_of(moment, time_zone=time_zone, rollover_hour=rollover_hour) for moment in moments
+    )
+    assert heatmap(stats) == expected
 
 
 def test_the_heatmap_covers_one_year_and_no_more(learner, card):
