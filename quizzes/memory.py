@@ -119,6 +119,11 @@ def retrievability(
     if stability is None or last_review is None or stability <= 0:
         return 0.0
     elapsed_days = max(0.0, (now - last_review).total_seconds() / SECONDS_PER_DAY)
+    return forgetting_curve(elapsed_days, stability=stability, decay=decay)
+
+
+def forgetting_curve(elapsed_days: float, *, stability: float, decay: float) -> float:
+    """The chance of recall `elapsed_days` after a review, for a stability above 0."""
     factor = 0.9 ** (1 / -decay) - 1
     return float((1 + factor * elapsed_days / stability) ** -decay)
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from quizzes.api import progress, quizzes, reviews, settings
+from quizzes.api import progress, quizzes, reviews, settings, stats
 
 router = SimpleRouter()
 router.register("quiz-types", quizzes.QuizTypeViewSet, basename="quiz-type")
@@ -11,5 +11,6 @@ router.register("progress", progress.ProgressViewSet, basename="progress")
 urlpatterns = [
     path("auth/settings/", settings.SettingsView.as_view(), name="api-settings"),
     path("reviews/sync/", reviews.ReviewSyncView.as_view(), name="api-reviews-sync"),
+    path("stats/", stats.StatisticsView.as_view(), name="api-stats"),
     *router.urls,
 ]
