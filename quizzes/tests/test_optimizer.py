@@ -67,8 +67,10 @@ def test_same_day_reviews_stay_in_the_history_but_only_later_days_are_targets():
 
     result = fitting.histories_of(rows, clock=fitting.StudyClock(rollover_hour=0))
 
-    assert result.grades == [[(1, 0), (3, 0), (3, 1), (3, 0), (1, 3)]]
-    assert [position for _, _, position in result.targets] == [2, 4]
+    assert result.reviews == 5
+    assert [target.position for target in result.targets] == [2, 4]
+    assert [target.delta_t for target in result.targets] == [1, 3]
+    assert [target.recalled for target in result.targets] == [True, False]
 
 
 def test_study_days_follow_the_learners_time_zone_and_rollover_hour():
@@ -78,6 +80,34 @@ def test_study_days_follow_the_learners_time_zone_and_rollover_hour():
 
     assert clock.day_of(after_midnight) == clock.day_of(evening)
     assert clock.day_of(after_midnight + 3 * 3600) == clock.day_of(evening) + 1
+
+
+@pytest.mark.parametrize(
+    ("targets", "default", "fitted", "kept", "verdict", "trustworthy"),
+    [
+        (5000, (0.35, 0.05), (0.32, 0.03), True, "healthy", True),
+        (5000, (0.35, 0.05), (0.3495, 0.04), True, "small_gain", True),
+        (600, (0.35, 0.05), (0.32, 0.03), True, "few_reviews", False),
+        (5000, (0.45, 0.12), (0.42, 0.09), True, "hard_to_predict", False),
+        (5000, (0.35, 0.05), (0.36, 0.05), False, "defaults_better", True),
+    ],
+)
+def test_the_health_check_says_whether_to_trust_a_fit(
+    targets, default, fitted, kept, verdict, trustworthy
+):
+    outcome = fitting.FitOutcome(
+        reviews=targets * 2,
+        targets=targets,
+        default=fitting.Metrics(*default),
+        fitted=fitting.Metrics(*fitted),
+        kept=kept,
+        parameters=DEFAULT_PARAMETERS,
+    )
+
+    health = fitting.health_of(outcome)
+
+    assert (health.verdict, health.trustworthy) == (verdict, trustworthy)
+    assert health.message
 
 
 def test_too_little_history_is_refused_by_the_fit():

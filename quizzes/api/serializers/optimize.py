@@ -5,7 +5,7 @@ from quizzes.models import ParameterFit
 
 class HealthSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(
-        choices=["healthy", "few_reviews", "hard_to_predict", "defaults_better"]
+        choices=["healthy", "small_gain", "few_reviews", "hard_to_predict", "defaults_better"]
     )
     trustworthy = serializers.BooleanField()
     message = serializers.CharField()
