@@ -20,6 +20,7 @@ import math
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from typing import NamedTuple
@@ -106,6 +107,11 @@ class Histories:
     cards: list[list[fsrs_rs.FSRSReview]] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
 
+    @cached_property
+    def card_items(self) -> list[fsrs_rs.FSRSItem]:
+        """Each card's whole history as one item, for its memory state after every review."""
+        return [fsrs_rs.FSRSItem(reviews) for reviews in self.cards]
+
 
 def histories_of(rows: Iterable[tuple[int, float, int]], *, clock: StudyClock) -> Histories:
     """(card, epoch seconds, rating) rows, in card then time order, as FSRS histories."""
@@ -133,6 +139,7 @@ def histories_of(rows: Iterable[tuple[int, float, int]], *, clock: StudyClock) -
     return histories
 
 
+@lru_cache(maxsize=4096)
 def _bin(delta_t: int, length: int, lapses: int) -> tuple[int, int, int]:
     """fsrs-rs's RMSE(bins) grouping: by interval, history length and lapses, log-scaled."""
     delta_t_bin = round(2.48 * 3.62 ** math.floor(math.log(delta_t, 3.62)) * 100)
@@ -148,7 +155,7 @@ def _predict(
     """Predicted recall of each target from the history before it."""
     cards = sorted({target.card for target in targets})
     states = fsrs_rs.FSRS(list(parameters)).historical_memory_state_batch(
-        [fsrs_rs.FSRSItem(histories.cards[card]) for card in cards]
+        [histories.card_items[card] for card in cards]
     )
     by_card = dict(zip(cards, states, strict=True))
     decay = parameters[20]

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, FloatField, Func, OuterRef
 from django.utils import timezone
 
 from accounts.models import User
@@ -121,11 +121,20 @@ def review_histories(user: User) -> fitting.Histories:
     rows = (
         ReviewLog.objects.filter(user=user)
         .order_by("flashcard_id", "reviewed_at", "id")
-        .values_list("flashcard_id", "reviewed_at", "rating")
+        .values_list("flashcard_id", EpochSeconds("reviewed_at"), "rating")
     )
-    return fitting.histories_of(
-        ((card, moment.timestamp(), rating) for card, moment, rating in rows), clock=clock
-    )
+    return fitting.histories_of(rows, clock=clock)
+
+
+class EpochSeconds(Func):
+    """A moment as Unix seconds, computed by the database: no datetime per review."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def _fail(fit: ParameterFit, detail: str) -> ParameterFit:

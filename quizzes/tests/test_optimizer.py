@@ -18,6 +18,7 @@ from quizzes.services.optimizer import (
     parameter_fit_request,
     parameter_fit_run,
     parameter_fits_queue_due,
+    review_histories,
 )
 from quizzes.services.reviews import progress_replay
 from quizzes.tests.synthetic import STRONG_MEMORY, store_history, synthetic_reviews
@@ -273,3 +274,15 @@ def test_the_weekly_command_says_how_many_fits_it_queued(capsys):
     call_command("fsrs_optimize_due")
 
     assert "0 parameter fit(s) queued." in capsys.readouterr().out
+
+
+def test_the_database_reads_review_times_as_the_exact_unix_seconds(learner):
+    reviews = synthetic_reviews(cards=3)
+    store_history(learner, reviews)
+
+    read = review_histories(learner)
+
+    moments = sorted(moment.timestamp() for _, moment, _ in reviews)
+    assert read.reviews == len(reviews)
+    later = sorted(target.moment for target in read.targets)
+    assert all(any(abs(m - t) < 0.01 for m in moments) for t in later)
