@@ -20,8 +20,8 @@ import math
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 from datetime import UTC, datetime, timedelta
+from functools import cached_property, lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
