@@ -116,21 +116,22 @@ def test_too_little_history_is_refused_by_the_fit():
         fitting.fit_and_keep(histories(synthetic_reviews(cards=5)))
 
 
-def progress_with_defaults(card):
-    replayed = CardProgress(user=card.user, flashcard=card.flashcard)
-    study_settings = StudySettings(user=card.user)
-    progress_replay(
-        progress=replayed,
-        logs=ReviewLog.objects.filter(flashcard=card.flashcard),
-        study_settings=study_settings,
-    )
-    return replayed
+def replayed(card, study_settings):
+    """The card's progress replayed from its history with these settings."""
+    progress = CardProgress(user=card.user, flashcard=card.flashcard)
+    logs = ReviewLog.objects.filter(flashcard=card.flashcard)
+    progress_replay(progress=progress, logs=logs, study_settings=study_settings)
+    return progress
+
+
+def learner_with_reviews(**synthetic):
+    user = UserFactory()
+    store_history(user, synthetic_reviews(**synthetic))
+    return user
 
 
 def strong_learner():
-    user = UserFactory()
-    store_history(user, synthetic_reviews(parameters=STRONG_MEMORY))
-    return user
+    return learner_with_reviews(parameters=STRONG_MEMORY)
 
 
 def test_a_kept_fit_becomes_the_learners_parameters_and_reschedules_their_cards(
@@ -149,14 +150,8 @@ def test_a_kept_fit_becomes_the_learners_parameters_and_reschedules_their_cards(
     study_settings = study_settings_of(user)
     assert study_settings.fsrs_parameters == fit.parameters
     card = CardProgress.objects.filter(user=user).order_by("pk").first()
-    replayed = CardProgress(user=user, flashcard=card.flashcard)
-    progress_replay(
-        progress=replayed,
-        logs=ReviewLog.objects.filter(flashcard=card.flashcard),
-        study_settings=study_settings,
-    )
-    assert card.stability == pytest.approx(replayed.stability), "rescheduled with the fit"
-    assert card.stability > progress_with_defaults(card).stability
+    assert card.stability == pytest.approx(replayed(card, study_settings).stability)
+    assert card.stability > replayed(card, StudySettings(user=user)).stability
 
 
 def test_a_refused_fit_leaves_the_learner_on_the_defaults(django_capture_on_commit_callbacks):
@@ -245,20 +240,14 @@ def test_the_fit_reads_the_reviews_in_a_bounded_number_of_queries():
     assert counts[0] <= 12
 
 
-def learner_with_reviews(cards=150):
-    user = UserFactory()
-    store_history(user, synthetic_reviews(cards=cards))
-    return user
-
-
 def test_the_weekly_run_queues_learners_with_enough_reviews_and_no_recent_fit(
     django_capture_on_commit_callbacks,
 ):
-    due = learner_with_reviews()
-    fitted_lately = learner_with_reviews()
+    due = learner_with_reviews(cards=150)
+    fitted_lately = learner_with_reviews(cards=150)
     ParameterFit.objects.create(user=fitted_lately, status=ParameterFit.Status.DONE)
     learner_with_reviews(cards=10)  # a beginner
-    fitted_long_ago = learner_with_reviews()
+    fitted_long_ago = learner_with_reviews(cards=150)
     old = ParameterFit.objects.create(user=fitted_long_ago, status=ParameterFit.Status.DONE)
     ParameterFit.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
 
