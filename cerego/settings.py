@@ -261,6 +261,10 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
 
 # Studying. Fuzzing spreads reviews that would fall due together over nearby days.
 FSRS_ENABLE_FUZZING = env.bool("FSRS_ENABLE_FUZZING", default=True)
+# Personalised parameters: the reviews a learner needs before a fit is offered, and how
+# old their last fit must be before the weekly run (manage.py fsrs_optimize_due) refits.
+FSRS_OPTIMIZE_MIN_REVIEWS = env.int("FSRS_OPTIMIZE_MIN_REVIEWS", default=400)
+FSRS_OPTIMIZE_EVERY = timedelta(days=env.int("FSRS_OPTIMIZE_EVERY_DAYS", default=7))
 QUIZ_SIZE_DEFAULT = 20
 QUIZ_SIZE_MAX = 100
 SYNC_BATCH_MAX = 1000

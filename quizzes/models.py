@@ -350,3 +350,59 @@ class QuizQuestion(models.Model):
     @property
     def answered(self) -> bool:
         return self.answered_at is not None
+
+
+class ParameterFit(models.Model):
+    """One fit of a learner's FSRS parameters to their reviews, and how it was judged.
+
+    Log loss and RMSE(bins) are measured on held-out reviews (a time-series split), for
+    the default parameters and for the fitted ones; the fitted ones became the learner's
+    parameters only when `kept`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_fits"
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    reviews = models.PositiveIntegerField(default=0, help_text="Reviews the fit read.")
+    targets = models.PositiveIntegerField(
+        default=0, help_text="Reviews on a later day than the card's previous one."
+    )
+    log_loss_default = models.FloatField(null=True, blank=True)
+    log_loss_fitted = models.FloatField(null=True, blank=True)
+    rmse_default = models.FloatField(null=True, blank=True)
+    rmse_fitted = models.FloatField(null=True, blank=True)
+    kept = models.BooleanField(default=False)
+    parameters = models.JSONField(null=True, blank=True, help_text="The fitted weights.")
+    detail = models.TextField(blank=True, help_text="Why it failed.")
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the fit took.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    fitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="quizzes_parameterfit_one_active",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="quizzes_fit_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Parameter fit {self.pk} of {self.user_id}: {self.status}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from quizzes.api import progress, quizzes, reviews, settings, stats
+from quizzes.api import optimize, progress, quizzes, reviews, settings, stats
 
 router = SimpleRouter()
 router.register("quiz-types", quizzes.QuizTypeViewSet, basename="quiz-type")
@@ -10,6 +10,10 @@ router.register("progress", progress.ProgressViewSet, basename="progress")
 
 urlpatterns = [
     path("auth/settings/", settings.SettingsView.as_view(), name="api-settings"),
+    path("auth/settings/optimize/", optimize.OptimizeView.as_view(), name="api-settings-optimize"),
+    path(
+        "auth/settings/retention/", optimize.RetentionView.as_view(), name="api-settings-retention"
+    ),
     path("reviews/sync/", reviews.ReviewSyncView.as_view(), name="api-reviews-sync"),
     path("stats/", stats.StatisticsView.as_view(), name="api-stats"),
     *router.urls,
