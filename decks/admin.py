@@ -67,6 +67,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "created_count",
         "skipped_duplicates",
         "rejected_count",
+        "reviews_imported",
     ]
     list_filter = ["status", "file_format"]
     search_fields = ["file_name", "owner__username"]

@@ -285,6 +285,12 @@ class ImportJob(models.Model):
     skipped_duplicates = models.PositiveIntegerField(default=0)
     rejected = models.JSONField(default=list, blank=True, help_text="[{row, reason}, …]")
     rejected_count = models.PositiveIntegerField(default=0)
+    reviews_imported = models.PositiveIntegerField(
+        default=0, help_text="Reviews of the package's history recorded (Anki)."
+    )
+    reviews_skipped = models.PositiveIntegerField(
+        default=0, help_text="Reviews of the history not recorded, with the reason in detail."
+    )
     catalogs = models.ManyToManyField(Catalog, blank=True, related_name="import_jobs")
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

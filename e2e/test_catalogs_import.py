@@ -95,7 +95,13 @@ def test_a_real_anki_package_becomes_one_catalog_per_deck(visitors: Visitors):
     status = page.locator("#import-status")
     expect(status.get_by_role("heading", name="Done")).to_be_visible()
     expect(status.locator(".import-counts li")).to_have_text(
-        ["37 cards created", "1 duplicate skipped", "2 rows rejected"]
+        [
+            "37 cards created",
+            "1 duplicate skipped",
+            "2 rows rejected",
+            "47 reviews of the Anki history imported",
+            "6 reviews skipped",
+        ]
     )
     expect(status.get_by_role("listitem").get_by_role("link")).to_have_text(
         ["Spanish", "Spanish::Food", "Spanish::Verbs"]

@@ -81,10 +81,13 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def card_of(progress: CardFields) -> fsrs.Card:
+    # An unsaved row (an imported history is replayed before it is saved) still needs an
+    # id: without one py-fsrs sleeps a millisecond to invent it.
+    card_id = progress.pk or 0
     if progress.state == CardState.NEW or progress.last_review is None:
-        return fsrs.Card(card_id=progress.pk, state=fsrs.State.Learning, step=0)
+        return fsrs.Card(card_id=card_id, state=fsrs.State.Learning, step=0)
     return fsrs.Card(
-        card_id=progress.pk,
+        card_id=card_id,
         state=fsrs.State(progress.state),
         step=progress.step,
         stability=progress.stability,

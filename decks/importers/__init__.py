@@ -4,6 +4,11 @@ A reader turns an uploaded file into `ParsedFile`: the deck names it found, the 
 (front, back, hint, language, deck) and the rows it had to refuse with a reason. Checking
 the rows against the database (languages, duplicates, catalogs) is the import service's job.
 A file that cannot be read at all raises `ImportFileError` with a message for the user.
+
+An Anki package may also bring its review history: `ParsedFile.reviews` holds, per row
+number, that note's reviews as `RevlogReview`s (plain numbers, about 100 bytes each,
+at most `ImportLimits.reviews` of them); what the history had that cannot be used is
+only counted, in `reviews_skipped`.
 """
 
 from collections.abc import Callable
@@ -44,6 +49,16 @@ class ImportLimits:
 
     cards: int = 100_000
     unpacked_bytes: int = 200 * 1024 * 1024
+    reviews: int = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class RevlogReview:
+    """One graded review of an Anki revlog: its id is the answer time in epoch ms."""
+
+    revlog_id: int
+    rating: int  # 1-4: again, hard, good, easy
+    duration_ms: int | None
 
 
 DEFAULT_LIMITS = ImportLimits()
@@ -55,6 +70,8 @@ class ParsedFile:
     rejected: list[Rejection] = field(default_factory=list)
     decks: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    reviews: dict[int, list[RevlogReview]] = field(default_factory=dict)
+    reviews_skipped: int = 0
 
 
 FORMATS = ("csv", "tsv", "apkg")

@@ -10,17 +10,22 @@ The placeholder `collection.anki2` only holds a "please update Anki" note, so th
 collection is always read, chosen by `meta` when there is one. Each note gives one card
 (a reversed note type is one word; reversing is a quiz type here); decks become catalogs
 named like Anki shows them, `Parent::Child`; cloze notes are refused with a reason.
+
+The review history (`revlog`, layouts 2 and 3; genanki writes none) is read with the notes:
+each imported note brings the graded reviews of the card it is imported from, the one
+that gives it its deck (see `_history_read` for what is kept and what only counted).
 """
 
 import errno
 import json
 import sqlite3
+import time
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import zstandard
 from django.utils.translation import ngettext
@@ -33,6 +38,7 @@ from decks.importers import (
     ParsedRow,
     ProgressCallback,
     Rejection,
+    RevlogReview,
 )
 from decks.importers.html import has_media, html_to_text
 from decks.importers.scratch import scratch_folder
@@ -49,6 +55,15 @@ UNPACK_CHUNK_BYTES = MB
 FIELD_SEPARATOR = "\x1f"
 PROGRESS_EVERY_NOTES = 500
 PREVIEW_LENGTH = 40
+
+# Anki's revlog `type` (RevlogReviewKind in Anki's rslib/src/revlog/mod.rs).
+REVLOG_LEARNING, REVLOG_REVIEW, REVLOG_RELEARNING, REVLOG_FILTERED, REVLOG_MANUAL = range(5)
+GRADED_KINDS = frozenset(range(REVLOG_MANUAL))  # manual (4) and rescheduled (5) never are
+# Revlog ids are answer times in epoch ms: one before Anki existed, or more than a day in
+# the future, is a damaged row (or a clock gone wrong) that would mislead the scheduler.
+REVLOG_FIRST_MS = 946_684_800_000  # 2000-01-01
+DAY_MS = 86_400_000
+DURATION_MAX_MS = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +97,9 @@ def parse_apkg(
         _extract(archive, entry, path, max_bytes=limits.unpacked_bytes)
         connection = _open_collection(path)
         try:
-            return _read_collection(connection, on_progress, max_cards=limits.cards)
+            return _read_collection(
+                connection, on_progress, max_cards=limits.cards, max_reviews=limits.reviews
+            )
         except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError, TypeError) as error:
             raise ImportFileError(
                 f"The Anki collection inside this package is damaged and cannot be read ({error})."
@@ -178,7 +195,11 @@ def _open_collection(path: Path) -> sqlite3.Connection:
 
 
 def _read_collection(
-    connection: sqlite3.Connection, on_progress: ProgressCallback | None, *, max_cards: int
+    connection: sqlite3.Connection,
+    on_progress: ProgressCallback | None,
+    *,
+    max_cards: int,
+    max_reviews: int,
 ) -> ParsedFile:
     tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     if not {"notes", "cards", "col"} <= tables:
@@ -195,8 +216,9 @@ def _read_collection(
         )
     parsed = ParsedFile()
     media_notes = 0
-    for number, (fields_text, type_id, deck_id) in enumerate(_notes(connection), start=1):
-        deck = decks.get(deck_id, "") if deck_id is not None else ""
+    rows_by_card: dict[int, int] = {}  # the Anki card each imported note comes from
+    for number, (fields_text, type_id, first_card) in enumerate(_notes(connection), start=1):
+        deck = decks.get(first_card[1], "") if first_card else ""
         note_type = note_types.get(type_id)
         fields = fields_text.split(FIELD_SEPARATOR)
         media_notes += any(has_media(field) for field in fields)
@@ -205,10 +227,14 @@ def _read_collection(
             parsed.rejected.append(result)
         else:
             parsed.rows.append(result)
+            if first_card:
+                rows_by_card[first_card[0]] = number
             if deck not in parsed.decks:
                 parsed.decks.append(deck)
         if on_progress and number % PROGRESS_EVERY_NOTES == 0:
             on_progress(number / total)
+    if "revlog" in tables:
+        _history_read(connection, parsed, rows_by_card, tables, max_reviews=max_reviews)
     if media_notes:
         parsed.notes.append(
             ngettext(
@@ -223,25 +249,132 @@ def _read_collection(
     return parsed
 
 
-def _notes(connection: sqlite3.Connection) -> Iterator[tuple[str, int, int | None]]:
-    """Each note with the deck of its first card (the home deck when it sits in a filtered one).
+def _notes(
+    connection: sqlite3.Connection,
+) -> Iterator[tuple[str, int, tuple[int, int] | None]]:
+    """Each note with its first card's id and deck (the home deck when it sits in a filtered
+    one); None for a note without cards.
 
     Each table is read once: a lookup of the cards per note would scan the whole `cards`
     table for every note in a collection without an index on `cards.nid` (Anki's own have
     one, other tools' may not), which is quadratic: 40,000 notes took 53 s.
     """
-    first_cards: dict[int, tuple[int, int]] = {}
-    for note_id, order, deck_id in connection.execute(
-        "SELECT nid, ord, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
+    first_cards: dict[int, tuple[int, int, int]] = {}
+    for note_id, order, card_id, deck_id in connection.execute(
+        "SELECT nid, ord, id, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
     ):
         known = first_cards.get(note_id)
         if known is None or order < known[0]:
-            first_cards[note_id] = (order, deck_id)
+            first_cards[note_id] = (order, card_id, deck_id)
     for fields, type_id, note_id in connection.execute(
         "SELECT flds, mid, id FROM notes ORDER BY id"
     ):
         first = first_cards.get(note_id)
-        yield fields, type_id, first[1] if first else None
+        yield fields, type_id, first[1:] if first else None
+
+
+def _history_read(
+    connection: sqlite3.Connection,
+    parsed: ParsedFile,
+    rows_by_card: dict[int, int],
+    tables: set[str],
+    *,
+    max_reviews: int,
+) -> None:
+    """Add the review history of the imported notes to `parsed`, counting what is skipped.
+
+    Kept, as FSRS in Anki keeps them: answers with a grade (ease 1-4) of learning, review,
+    relearning and filtered-deck reviews. Skipped and counted: manual reschedules and set due
+    dates (type 4, ease 0), rescheduling entries (type 5), cramming without rescheduling
+    (type 3, factor 0), damaged rows, reviews of cards that are not in the package or whose
+    note is not imported, reviews of a note's other cards (a reversed note is one card
+    here), and whatever came before a card's last reset to new (type 4, factor 0: Anki
+    starts its memory again there). A history that cannot be read at all is skipped whole;
+    the cards still import.
+    """
+    total = kept = 0
+    try:
+        (total,) = connection.execute("SELECT count(*) FROM revlog").fetchone()
+        v1_buttons = _scheduler_version(connection, tables) == 1
+        kept = _history_collect(
+            connection.execute(
+                "SELECT id, cid, ease, type, time, factor FROM revlog ORDER BY cid, id"
+            ),
+            parsed.reviews,
+            rows_by_card,
+            v1_buttons=v1_buttons,
+            max_reviews=max_reviews,
+            now_ms=int(time.time() * 1000),
+        )
+    except (sqlite3.DatabaseError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
+        parsed.reviews.clear()
+        kept = 0
+        parsed.notes.append(
+            "The review history in this package is damaged and was not imported; the cards were."
+        )
+    parsed.reviews_skipped = total - kept
+    if kept >= max_reviews and total > kept:
+        parsed.notes.append(
+            f"Only the first {max_reviews:,} reviews of the history are imported per package."
+        )
+
+
+def _history_collect(
+    entries: Iterable[tuple[Any, ...]],
+    reviews: dict[int, list[RevlogReview]],
+    rows_by_card: dict[int, int],
+    *,
+    v1_buttons: bool,
+    max_reviews: int,
+    now_ms: int,
+) -> int:
+    """Put the usable entries (ordered by card, then time) into `reviews`; returns how many."""
+    kept = 0
+    for revlog_id, card_id, ease, kind, duration, factor in entries:
+        row = rows_by_card.get(card_id)
+        if row is None:
+            continue
+        if kind == REVLOG_MANUAL and factor == 0:  # reset to new: memory starts again
+            kept -= len(reviews.pop(row, ()))
+            continue
+        rating = _rating(revlog_id, ease, kind, factor, v1_buttons=v1_buttons, now_ms=now_ms)
+        if rating is None or kept >= max_reviews:
+            continue
+        valid_duration = type(duration) is int and 0 <= duration <= DURATION_MAX_MS
+        reviews.setdefault(row, []).append(
+            RevlogReview(revlog_id, rating, duration if valid_duration else None)
+        )
+        kept += 1
+    return kept
+
+
+def _rating(
+    revlog_id: object, ease: object, kind: object, factor: object, *, v1_buttons: bool, now_ms: int
+) -> int | None:
+    """The FSRS rating of a revlog entry, or None when it has none or is damaged."""
+    if type(revlog_id) is not int or not REVLOG_FIRST_MS <= revlog_id <= now_ms + DAY_MS:
+        return None
+    if type(ease) is not int or not 1 <= ease <= 4 or kind not in GRADED_KINDS:
+        return None
+    if kind == REVLOG_FILTERED and factor == 0:  # cramming: changed nothing in Anki either
+        return None
+    if v1_buttons and kind in (REVLOG_LEARNING, REVLOG_RELEARNING) and ease in (2, 3):
+        # Anki's v1 scheduler showed 3 buttons while learning: 2 was Good and 3 Easy.
+        # Anki's own upgrade to v2 shifts them the same way.
+        return ease + 1
+    return ease
+
+
+def _scheduler_version(connection: sqlite3.Connection, tables: set[str]) -> int:
+    """`schedVer` from the collection's config (schema 18) or `col.conf` (schema 11);
+    Anki reads a missing one as 1."""
+    if "config" in tables:
+        row = connection.execute("SELECT val FROM config WHERE key = 'schedVer'").fetchone()
+        value = json.loads(row[0]) if row else 1
+    else:
+        (conf,) = connection.execute("SELECT conf FROM col").fetchone()
+        value = json.loads(conf or "{}").get("schedVer", 1)
+    return value if type(value) is int else 1
 
 
 def _preview(text: str) -> str:

@@ -5,13 +5,15 @@ card form's rule and writes the cards and catalogs all or none (see `flashcards_
 failure, or a crash swept up by `import_jobs_fail_stale`, leaves nothing half-imported. Decks
 of an Anki package become catalogs named as Anki shows them (`Spanish::Verbs`); a CSV or TSV
 file becomes one catalog named after the file; with a target catalog everything goes there.
+An Anki package's review history goes with its cards, through `review_history_imported`
+(see decks/signals.py): in the same transactions, so all or none holds for it too.
 """
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import PurePath
 
@@ -20,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from cerego.cache import best_effort_cache as cache
@@ -29,6 +32,7 @@ from decks.importers import (
     ParsedFile,
     ParsedRow,
     Rejection,
+    RevlogReview,
     detect_format,
 )
 from decks.importers import parse_file as importers_parse_file
@@ -50,6 +54,7 @@ from decks.services.card_fields import (
     unknown_language_message,
 )
 from decks.services.flashcards import flashcards_bulk_create
+from decks.signals import HistoryCounts, ImportedReview, review_history_imported
 from decks.tasks import import_job_run_task
 
 logger = logging.getLogger(__name__)
@@ -74,12 +79,15 @@ class ImportResult:
     skipped_duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     catalogs: list[Catalog] = field(default_factory=list)
+    reviews_imported: int = 0
+    reviews_skipped: int = 0
 
 
 @dataclass(slots=True)
 class _Card:
     catalog_key: str
     fields: CardFields
+    reviews: list[RevlogReview]
 
 
 # --- Submission ---------------------------------------------------------------------
@@ -260,6 +268,8 @@ def _job_finish(job: ImportJob, result: ImportResult, parsed: ParsedFile) -> Non
         notes.append(f"Only the first {REJECTED_KEPT} of {len(rejected)} rejected rows are listed.")
     if not result.created and not result.skipped_duplicates and not rejected:
         notes.append("The file holds no cards.")
+    if result.reviews_skipped:
+        notes.append(_reviews_skipped_note(result.reviews_skipped))
     job.catalogs.set(result.catalogs)
     _job_update(
         job,
@@ -269,8 +279,22 @@ def _job_finish(job: ImportJob, result: ImportResult, parsed: ParsedFile) -> Non
         skipped_duplicates=result.skipped_duplicates,
         rejected=[{"row": r.row, "reason": r.reason} for r in rejected[:REJECTED_KEPT]],
         rejected_count=len(rejected),
+        reviews_imported=result.reviews_imported,
+        reviews_skipped=result.reviews_skipped,
         detail=" ".join(notes),
         finished_at=timezone.now(),
+    )
+
+
+def _reviews_skipped_note(count: int) -> str:
+    return ngettext(
+        "%(count)d review of the history was skipped: ",
+        "%(count)d reviews of the history were skipped: ",
+        count,
+    ) % {"count": count} + (
+        "manual reschedules and other entries without a grade, damaged entries, reviews of "
+        "cards that were not imported (cloze notes, duplicates, a reversed note's second "
+        "card) and reviews already imported before."
     )
 
 
@@ -330,7 +354,7 @@ def flashcards_import(
             job.catalogs.set(staged.values())
     try:
         result.created = _cards_write(
-            owner=owner, cards=cards, catalogs=staged, on_progress=on_progress
+            owner=owner, cards=cards, catalogs=staged, on_progress=on_progress, result=result
         )
         with transaction.atomic():
             result.catalogs = _catalogs_publish(staged, target=catalog)
@@ -350,7 +374,7 @@ def _rows_check(
     new_catalog_name: str,
 ) -> tuple[ImportResult, list[_Card]]:
     """The cards to write, and the result so far: rejected rows and duplicates."""
-    result = ImportResult()
+    result = ImportResult(reviews_skipped=parsed.reviews_skipped)
     languages = languages_by_code()
     seen: dict[str, set[str]] = {}
     if catalog is not None:
@@ -358,17 +382,20 @@ def _rows_check(
     cards: list[_Card] = []
     for row in parsed.rows:
         key = "" if catalog is not None else (row.deck or new_catalog_name)
+        reviews = parsed.reviews.get(row.row, [])
         try:
             fields = _row_clean(row, languages=languages, language=language, catalog=catalog)
         except ValidationError as error:
             result.rejected.append(Rejection(row.row, " ".join(error.messages)))
+            result.reviews_skipped += len(reviews)
             continue
         words = seen.setdefault(key, set())
         if fields.front_normalized in words:
             result.skipped_duplicates += 1
+            result.reviews_skipped += len(reviews)
             continue
         words.add(fields.front_normalized)
-        cards.append(_Card(key, fields))
+        cards.append(_Card(key, fields, reviews))
     result.rejected = parsed.rejected + result.rejected
     return result, cards
 
@@ -452,6 +479,7 @@ def _cards_write(
     cards: list[_Card],
     catalogs: dict[str, Catalog],
     on_progress: Progress | None,
+    result: ImportResult,
 ) -> int:
     batches = list(_batches(cards))
     written = position = 0
@@ -463,15 +491,51 @@ def _cards_write(
             ):
                 batch = batches[position]
                 position += 1
-                flashcards_bulk_create(
+                flashcards = flashcards_bulk_create(
                     owner=owner,
                     cards=[(catalogs[card.catalog_key].pk, card.fields) for card in batch],
                 )
+                _history_hand_over(owner, zip(flashcards, batch, strict=True), result)
                 written += len(batch)
                 if on_progress:
                     on_progress(READ_SHARE + (100 - READ_SHARE - 1) * written // len(cards))
         _let_other_writers_in()
     return written
+
+
+def _history_hand_over(
+    owner: User, written: Iterable[tuple[Flashcard, _Card]], result: ImportResult
+) -> None:
+    """Send the review history of a batch of cards just written to whoever records it
+    (quizzes), in the batch's transaction, and count what came of it. Reviews nobody
+    records (no receiver) are counted as skipped."""
+    histories = {
+        flashcard.pk: [_imported_review(review) for review in card.reviews]
+        for flashcard, card in written
+        if card.reviews
+    }
+    if not histories:
+        return
+    sent = sum(len(reviews) for reviews in histories.values())
+    imported = 0
+    for _, response in review_history_imported.send(
+        sender=ImportJob, owner=owner, histories=histories
+    ):
+        counts: object = response  # django-stubs types every response as str | None
+        if isinstance(counts, HistoryCounts):
+            imported += counts.imported
+    result.reviews_imported += imported
+    result.reviews_skipped += sent - imported
+
+
+def _imported_review(review: RevlogReview) -> ImportedReview:
+    return ImportedReview(
+        source_id=f"anki-revlog:{review.revlog_id}",
+        reviewed_at=datetime.fromtimestamp(review.revlog_id // 1000, tz=UTC)
+        + timedelta(milliseconds=review.revlog_id % 1000),
+        rating=review.rating,
+        duration_ms=review.duration_ms,
+    )
 
 
 def _let_other_writers_in() -> None:

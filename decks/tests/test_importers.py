@@ -21,6 +21,7 @@ from decks.tests.anki_fixtures import (
     ANKI_FIXTURES,
     APKG_FILES,
     anki_package,
+    expected_counts,
     manifest,
     zip_bomb,
 )
@@ -348,3 +349,22 @@ def test_the_sweep_removes_what_dead_imports_left_and_keeps_live_folders(tmp_pat
         assert just_made.exists()
         assert unrelated.exists()
     assert not live.exists()
+
+
+@pytest.mark.parametrize("file", APKG_FILES)
+def test_a_package_brings_the_review_history_of_its_imported_notes(file):
+    parsed = parse_apkg(io.BytesIO((ANKI_FIXTURES / file).read_bytes()))
+    expected = expected_counts(file)
+    assert sum(map(len, parsed.reviews.values())) == expected["reviews_imported"]
+    assert parsed.reviews_skipped == expected["reviews_skipped"]
+    for reviews in parsed.reviews.values():
+        assert [r.revlog_id for r in reviews] == sorted(r.revlog_id for r in reviews)
+        assert {r.rating for r in reviews} <= {1, 2, 3, 4}
+
+
+def test_the_history_kept_from_one_package_is_bounded():
+    package = io.BytesIO(anki_package(3, reviews_per_note=3))
+    parsed = parse_apkg(package, limits=ImportLimits(reviews=5))
+    assert sum(map(len, parsed.reviews.values())) == 5
+    assert parsed.reviews_skipped == 4
+    assert "Only the first 5 reviews" in " ".join(parsed.notes)

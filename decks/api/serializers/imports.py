@@ -53,6 +53,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "skipped_duplicates",
             "rejected",
             "rejected_count",
+            "reviews_imported",
+            "reviews_skipped",
             "catalogs",
             "detail",
             "file_name",

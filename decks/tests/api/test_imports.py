@@ -50,6 +50,8 @@ def test_csv_import_answers_202_with_the_job(post_import, learner_api_client, le
         "skipped_duplicates": 1,
         "rejected": [],
         "rejected_count": 0,
+        "reviews_imported": 0,
+        "reviews_skipped": 0,
         "catalogs": [catalog.pk],
         "detail": "",
         "file_name": "words.csv",
@@ -71,6 +73,10 @@ def test_apkg_import_through_the_api(post_import, learner_api_client, file):
         expected["rejected"],
     )
     assert len(job["catalogs"]) == len(expected["cards_per_catalog"])
+    assert (job["reviews_imported"], job["reviews_skipped"]) == (
+        expected["reviews_imported"],
+        expected["reviews_skipped"],
+    )
 
 
 def test_import_into_a_catalog_i_edit(post_import, learner):

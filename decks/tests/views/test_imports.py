@@ -110,6 +110,8 @@ def test_apkg_import_into_new_catalogs(submit, signed_in):
     assert "Spanish::Verbs" in page
     assert "cloze notes" in page
     assert Catalog.objects.count() == 3
+    assert "<strong>47</strong> reviews of the Anki history imported" in page
+    assert "<strong>6</strong> reviews skipped" in page
 
 
 def test_apkg_without_language_is_a_form_error(submit):

@@ -1,0 +1,133 @@
+"""Imported review history: a learner's reviews from elsewhere (an Anki package) become
+their ReviewLogs, and each card's progress is rebuilt by replaying its whole history.
+
+Built for tens of thousands of reviews in one call: the queries are per batch of
+HISTORY_BATCH rows (inserts, the check for reviews already imported), never per review or
+per card; the replay through the scheduler runs in memory (`progress_replay`, the same
+code a late offline review or a reschedule uses).
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import User
+from decks.signals import ImportedReview
+from quizzes.models import CardProgress, ReviewLog
+from quizzes.selectors.settings import study_settings_of
+from quizzes.services.reviews import PROGRESS_FIELDS, progress_replay
+
+# Rows per insert and ids per lookup: 5,000 logs of 12 columns stay under PostgreSQL's
+# 65,535 parameters (Django cuts SQLite's batches to its own limit).
+HISTORY_BATCH = 5000
+# Fixed forever: the ids of imported reviews are derived from it, so that importing the
+# same history again finds the reviews already recorded.
+IMPORTED_REVIEW_NAMESPACE = uuid.UUID("3f0c6a4e-8b1d-5c2a-9e47-6d2b8f1a0c35")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryImportResult:
+    imported: int
+    already_imported: int
+    cards: int  # cards whose progress was rebuilt
+
+
+def imported_review_id(*, user_id: int, source_id: str) -> uuid.UUID:
+    """The `client_review_id` of an imported review: the same learner and source review
+    always give the same id, so the unique constraint keeps a second import out."""
+    return uuid.uuid5(IMPORTED_REVIEW_NAMESPACE, f"{user_id}:{source_id}")
+
+
+@transaction.atomic
+def review_history_import(
+    *, user: User, histories: Mapping[int, Sequence[ImportedReview]]
+) -> HistoryImportResult:
+    """Record `histories` ({flashcard id: reviews}) as `user`'s imported reviews and rebuild
+    the progress of those cards from their whole history (earlier reviews included).
+
+    The caller vouches that the cards are the learner's to study and the ratings are 1-4.
+    A review already recorded by an earlier import (same learner, same `source_id`) is
+    counted and left out; a card whose reviews all were is left as it is.
+    """
+    study_settings = study_settings_of(user)
+    new_logs = _new_logs(user, histories)
+    flashcard_ids = {log.flashcard_id for log in new_logs}
+    progress_by_card = {
+        progress.flashcard_id: progress
+        for progress in CardProgress.objects.filter(user=user, flashcard_id__in=flashcard_ids)
+    }
+    history_by_card = _history_of(user, progress_by_card)
+    for log in new_logs:
+        history_by_card.setdefault(log.flashcard_id, []).append(log)
+    earlier_logs: list[ReviewLog] = []
+    for flashcard_id in flashcard_ids:
+        progress = progress_by_card.get(flashcard_id) or CardProgress(
+            user=user, flashcard_id=flashcard_id
+        )
+        progress_by_card[flashcard_id] = progress
+        replayed = progress_replay(
+            progress=progress, logs=history_by_card[flashcard_id], study_settings=study_settings
+        )
+        earlier_logs += [log for log in replayed if log.pk is not None]
+    _save(progress_by_card.values(), new_logs, earlier_logs)
+    sent = sum(len(reviews) for reviews in histories.values())
+    return HistoryImportResult(
+        imported=len(new_logs), already_imported=sent - len(new_logs), cards=len(flashcard_ids)
+    )
+
+
+def _new_logs(user: User, histories: Mapping[int, Sequence[ImportedReview]]) -> list[ReviewLog]:
+    """The reviews not recorded yet, as unsaved logs (a source review sent twice, once)."""
+    reviews: dict[uuid.UUID, tuple[int, ImportedReview]] = {
+        imported_review_id(user_id=user.pk, source_id=review.source_id): (flashcard_id, review)
+        for flashcard_id, card_reviews in histories.items()
+        for review in card_reviews
+    }
+    if ReviewLog.objects.filter(user=user).exists():  # else a first history: nothing to find
+        ids = list(reviews)
+        for start in range(0, len(ids), HISTORY_BATCH):
+            for known in ReviewLog.objects.filter(
+                user=user, client_review_id__in=ids[start : start + HISTORY_BATCH]
+            ).values_list("client_review_id", flat=True):
+                del reviews[known]
+    return [
+        ReviewLog(
+            user_id=user.pk,
+            flashcard_id=flashcard_id,
+            client_review_id=review_id,
+            rating=review.rating,
+            response_ms=review.duration_ms,
+            reviewed_at=review.reviewed_at,
+            source=ReviewLog.Source.IMPORT,
+        )
+        for review_id, (flashcard_id, review) in reviews.items()
+    ]
+
+
+def _history_of(
+    user: User, progress_by_card: Mapping[int, CardProgress]
+) -> dict[int, list[ReviewLog]]:
+    """The reviews already recorded for the cards that have progress; a card without
+    progress has none, which spares the query for freshly imported cards."""
+    history: dict[int, list[ReviewLog]] = {}
+    if progress_by_card:
+        for log in ReviewLog.objects.filter(user=user, flashcard_id__in=list(progress_by_card)):
+            history.setdefault(log.flashcard_id, []).append(log)
+    return history
+
+
+def _save(
+    progress: Iterable[CardProgress], new_logs: list[ReviewLog], earlier_logs: list[ReviewLog]
+) -> None:
+    rows = list(progress)
+    new_rows = [row for row in rows if row.pk is None]
+    saved_rows = [row for row in rows if row.pk is not None]
+    CardProgress.objects.bulk_create(new_rows, batch_size=HISTORY_BATCH)
+    CardProgress.objects.bulk_update(saved_rows, PROGRESS_FIELDS, batch_size=HISTORY_BATCH)
+    # ignore_conflicts: a concurrent import of the same history must not fail this one.
+    ReviewLog.objects.bulk_create(new_logs, batch_size=HISTORY_BATCH, ignore_conflicts=True)
+    ReviewLog.objects.bulk_update(
+        earlier_logs, ["state_before", "state_after"], batch_size=HISTORY_BATCH
+    )
