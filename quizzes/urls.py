@@ -1,8 +1,8 @@
 # No app namespace: the navigation and older links use the plain name `settings`.
 from django.urls import path
 
-from quizzes import views
+from quizzes.views import settings as settings_views
 
 urlpatterns = [
-    path("settings/", views.settings_edit, name="settings"),
+    path("settings/", settings_views.settings_edit, name="settings"),
 ]
