@@ -1,8 +1,14 @@
-# No app namespace: the navigation and older links use the plain name `settings`.
+# No app namespace: the navigation and older links use plain names such as `settings`.
 from django.urls import path
 
+from quizzes.views import progress, study
 from quizzes.views import settings as settings_views
 
 urlpatterns = [
     path("settings/", settings_views.settings_edit, name="settings"),
+    path("study/", study.study_all, name="study-all"),
+    path("catalogs/<int:catalog_id>/study/", study.study_catalog, name="study-catalog"),
+    path("study/<int:quiz_id>/", study.study_session, name="study-session"),
+    path("statistics/", progress.statistics, name="statistics"),
+    path("cards/<int:flashcard_id>/", progress.card_detail, name="card-detail"),
 ]
