@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+import yaml
 from django.core import mail, signing
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from cerego.settings import BASE_DIR
 from quizzes.models import CardProgress, CardState, ReviewLog
 from quizzes.selectors.reminders import unsubscribe_token
 from quizzes.selectors.settings import study_settings_of
@@ -338,3 +340,12 @@ def test_reminders_are_set_through_the_api(learner_api_client, learner):
     )
     assert refused.status_code == 400
     assert "reminder_hour" in refused.json()
+
+
+def test_the_compose_file_runs_the_command_on_a_schedule():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+    service = compose["services"]["reminders"]
+    assert "python manage.py send_reminders" in service["command"]
+    assert "sleep 900" in service["command"]
+    assert service["restart"] == "unless-stopped"
