@@ -259,7 +259,7 @@ def test_the_settings_page_takes_a_handful_of_queries(
     client.force_login(learner)
     client.get(reverse("settings"))  # the retention simulation is cached from here on
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("settings"))
 
     assert response.status_code == 200
