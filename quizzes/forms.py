@@ -14,6 +14,8 @@ FIELD_ORDER = [
     "preferred_quiz_types",
     "time_zone",
     "day_rollover_hour",
+    "reminders_enabled",
+    "reminder_hour",
     "theme",
 ]
 

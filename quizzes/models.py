@@ -116,6 +116,18 @@ class StudySettings(models.Model):
     fsrs_parameters = models.JSONField(
         null=True, blank=True, help_text="Personalised FSRS weights; null until optimised."
     )
+    reminders_enabled = models.BooleanField(
+        "daily reminder email",
+        default=False,
+        help_text="Send me one email a day when I have cards due.",
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MaxValueValidator(23)],
+        help_text="The hour (in your time zone) after which the reminder is sent.",
+    )
+    # The reminder day (see quizzes.services.reminders) of the last reminder sent.
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -132,6 +144,10 @@ class StudySettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(day_rollover_hour__lte=23),
                 name="quizzes_studysettings_rollover_hour_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_hour__lte=23),
+                name="quizzes_studysettings_reminder_hour_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -158,6 +174,8 @@ STUDY_SETTINGS_EDITABLE = [
     "maximum_interval",
     "leech_threshold",
     "suspend_leeches",
+    "reminders_enabled",
+    "reminder_hour",
 ]
 
 

@@ -1,11 +1,17 @@
 # No app namespace: the navigation and older links use plain names such as `settings`.
 from django.urls import path
 
-from quizzes.views import progress, study
+from quizzes.views import progress, reminders, study
 from quizzes.views import settings as settings_views
 
 urlpatterns = [
     path("settings/", settings_views.settings_edit, name="settings"),
+    path("settings/optimize/", settings_views.settings_optimize, name="settings-optimize"),
+    path(
+        "reminders/unsubscribe/",
+        reminders.reminders_unsubscribe_view,
+        name="reminders-unsubscribe",
+    ),
     path("study/", study.study_all, name="study-all"),
     path("catalogs/<int:catalog_id>/study/", study.study_catalog, name="study-catalog"),
     path("study/<int:quiz_id>/", study.study_session, name="study-session"),

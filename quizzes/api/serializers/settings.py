@@ -30,6 +30,12 @@ class LearningSettingsSerializer(serializers.Serializer):
     maximum_interval = serializers.IntegerField(required=False, help_text="Days.")
     leech_threshold = serializers.IntegerField(required=False)
     suspend_leeches = serializers.BooleanField(required=False)
+    reminders_enabled = serializers.BooleanField(
+        required=False, help_text="A daily email when cards are due."
+    )
+    reminder_hour = serializers.IntegerField(
+        required=False, help_text="The hour (0-23, your time zone) after which it is sent."
+    )
     fsrs_parameters = serializers.JSONField(
         read_only=True, allow_null=True, help_text="Personalised FSRS weights; null until fitted."
     )
