@@ -1,9 +1,11 @@
 """Request helpers every app's pages and API views use."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 from axes.helpers import get_client_ip_address
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
@@ -45,3 +47,17 @@ def ascii_id(value: str | None) -> int | None:
     if value and value.isascii() and value.isdigit():
         return int(value)
     return None
+
+
+View = Callable[..., HttpResponse]
+
+
+def signed_in_or(signed_in: View, anonymous: View) -> View:
+    """One address, two pages: `signed_in` for a signed-in user, `anonymous` for anyone else
+    (the home page is the dashboard or the landing page)."""
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        chosen = signed_in if request.user.is_authenticated else anonymous
+        return chosen(request, *args, **kwargs)
+
+    return view

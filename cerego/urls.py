@@ -9,7 +9,9 @@ from drf_spectacular.views import (
 )
 
 from cerego import views
+from cerego.http import signed_in_or
 from cerego.settings import SECURE_CSP
+from quizzes.views.dashboard import dashboard
 from waitlist.views import landing
 
 # The API documentation pages style themselves inline; everything else keeps the strict policy.
@@ -19,7 +21,7 @@ DOCS_CSP = SECURE_CSP | {
 }
 
 urlpatterns = [
-    path("", landing, name="home"),
+    path("", signed_in_or(dashboard, landing), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -14,7 +14,7 @@ from waitlist.services import JOINED_MESSAGE, user_register, waitlist_entry_join
 
 
 def landing(request: HtmxRequest) -> HttpResponse:
-    """The front page: the waitlist form, or a greeting for someone signed in.
+    """The front page for visitors: the waitlist form (signed-in users get the dashboard).
 
     HTMX posts get only the form region back; without JavaScript the form posts
     normally and the page comes back with the same message.

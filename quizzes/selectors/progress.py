@@ -10,9 +10,9 @@ from django.db.models.functions import TruncHour
 
 from accounts.models import User
 from decks.models import Catalog, CatalogFlashcard
-from decks.selectors import catalogs_in_collection_of
+from decks.selectors import catalogs_in_collection_of, flashcards_visible_to
 from quizzes import memory
-from quizzes.models import CardProgress, CardState, ReviewLog
+from quizzes.models import CardProgress, CardState, Rating, ReviewLog
 from quizzes.selectors.settings import study_settings_of
 from quizzes.selectors.study import new_cards_started_since, new_flashcards
 from quizzes.study_days import study_day_bounds, study_day_of, study_streak
@@ -211,6 +211,45 @@ def progress_summary(
     return summary
 
 
+def catalog_due_counts(user: User, *, now: datetime) -> dict[int, int]:
+    """How many of the learner's cards are due now in each catalog of their collection
+    (catalogs with none due are left out)."""
+    due = progress_of(user, now=now, due="now").filter(
+        flashcard__memberships__catalog__in=catalogs_in_collection_of(user)
+    )
+    return dict(
+        due.order_by()
+        .values("flashcard__memberships__catalog")
+        .annotate(due=Count("pk"))
+        .values_list("flashcard__memberships__catalog", "due")
+    )
+
+
+def leeches_of(
+    user: User, *, now: datetime, catalog: Catalog | None = None, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The learner's leeches on cards they may still open, the most forgotten first: the
+    cards worth rewriting or splitting, with their text and memory strength now."""
+    decay = learner_decay(user)
+    rows = (
+        progress_of(user, now=now, catalog=catalog, leech=True)
+        .filter(flashcard__in=flashcards_visible_to(user))
+        .select_related("flashcard__language")
+        .order_by("-lapses", "stability", "id")[:limit]
+    )
+    return [
+        {
+            "flashcard": row.flashcard,
+            "lapses": row.lapses,
+            "memory_strength": memory.memory_strength(
+                stability=row.stability, last_review=row.last_review, now=now, decay=decay
+            ),
+            "level": memory.level_of(row.stability).name,
+        }
+        for row in rows
+    ]
+
+
 def flashcard_history(user: User, *, flashcard_id: int, now: datetime) -> dict[str, Any]:
     """One card's reviews and its memory-strength curve since it was first studied."""
     decay = learner_decay(user)
@@ -229,7 +268,10 @@ def flashcard_history(user: User, *, flashcard_id: int, now: datetime) -> dict[s
             {
                 "reviewed_at": log.reviewed_at,
                 "quiz_type": log.quiz_type.code if log.quiz_type else None,
+                "quiz_type_name": log.quiz_type.name if log.quiz_type else None,
+                "source": log.get_source_display(),
                 "rating": log.rating,
+                "rating_name": Rating(log.rating).label,
                 "correct": log.correct,
                 "interval_days": round((due - log.reviewed_at).total_seconds() / 86400, 2)
                 if due

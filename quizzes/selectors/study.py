@@ -48,6 +48,17 @@ def reviews_of_learnt_cards_since(user: User, start: datetime) -> int:
     return reviews_since(user, start).filter(state_before__state=CardState.REVIEW).count()
 
 
+def daily_limits_used(user: User, study_settings: StudySettings, now: datetime) -> dict[str, int]:
+    """Today's work against the daily limits, counted as the quiz builder counts it."""
+    start = study_day_start(user, study_settings, now)
+    return {
+        "reviews": reviews_of_learnt_cards_since(user, start),
+        "review_limit": study_settings.daily_review_limit,
+        "new": new_cards_started_since(user, start),
+        "new_limit": study_settings.daily_new_limit,
+    }
+
+
 def _in_scope(cards: QuerySet, user: User, catalog: Catalog | None, field: str) -> QuerySet:
     if catalog is not None:
         return cards.filter(**{f"{field}memberships__catalog": catalog})

@@ -1,9 +1,13 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client
 
 from decks.models import Flashcard
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, LanguageFactory
+from quizzes.models import CardProgress, CardState, ReviewLog
+from quizzes.selectors.settings import study_settings_of
 from quizzes.services.quiz_types import quiz_types_seed
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
@@ -40,3 +44,79 @@ def deck(learner, spanish, quiz_types):
 @pytest.fixture
 def card(deck):
     return deck.memberships.order_by("id").first().flashcard
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text_of(html: str) -> str:
+    """The page as a person reads it: tags dropped, whitespace squeezed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def progress(user, flashcard, *, stability, reviewed_days_ago, due, **fields):
+    return CardProgress.objects.create(
+        user=user,
+        flashcard=flashcard,
+        state=CardState.REVIEW,
+        stability=stability,
+        difficulty=5,
+        last_review=START - timedelta(days=reviewed_days_ago),
+        due=due,
+        reps=4,
+        **fields,
+    )
+
+
+def reviewed(user, flashcard, at, *, state=CardState.REVIEW):
+    ReviewLog.objects.create(
+        user=user,
+        flashcard=flashcard,
+        rating=3,
+        reviewed_at=at,
+        state_before={"state": state},
+        state_after={},
+    )
+
+
+@pytest.fixture
+def studied_deck(learner, deck):
+    """Four of the 30 cards studied: two due now, one later today, one leech not due.
+
+    Strengths: a card last reviewed as many days ago as its stability is at 90 %, one
+    reviewed just now at 100 %.
+    """
+    cards = [m.flashcard for m in deck.memberships.order_by("id")]
+    progress(learner, cards[0], stability=10, reviewed_days_ago=10, due=START - timedelta(hours=1))
+    progress(learner, cards[1], stability=2, reviewed_days_ago=2, due=START - timedelta(days=1))
+    progress(learner, cards[2], stability=40, reviewed_days_ago=0, due=START + timedelta(hours=5))
+    progress(
+        learner,
+        cards[3],
+        stability=0.5,
+        reviewed_days_ago=0,
+        due=START + timedelta(days=3),
+        lapses=9,
+        is_leech=True,
+    )
+    # Today: two reviews of learnt cards and one new card started; one review on each of
+    # the two days before, so the streak is three days.
+    for hours_ago, state in ((1, CardState.REVIEW), (2, CardState.REVIEW), (3, CardState.NEW)):
+        reviewed(learner, cards[2], START - timedelta(hours=hours_ago), state=state)
+    for days_ago in (1, 2):
+        reviewed(learner, cards[3], START - timedelta(days=days_ago))
+    return cards
+
+
+def large_collection(learner, spanish, size):
+    """test_query_counts' collection of `size` cards, five of them leeches."""
+    from quizzes.tests.test_query_counts import collection
+
+    catalog = collection(learner, spanish, size)
+    leeches = CardProgress.objects.filter(user=learner).order_by("id").values_list("id", flat=True)
+    CardProgress.objects.filter(id__in=list(leeches[:5])).update(is_leech=True, lapses=8)
+    study_settings_of(learner)  # a returning learner's settings exist already
+    return catalog

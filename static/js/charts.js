@@ -1,7 +1,8 @@
 // Draws every <canvas data-chart="ID"> from the JSON in <script type="application/json" id="ID">
 // (Django's json_script: data, not code, so the CSP stays strict). The JSON is
 // {"type": "bar"|"line", "labels": [...], "datasets": [{"label": ..., "data": [...]}, ...],
-//  "y": {"min": ..., "max": ..., "title": ...}, "x": {"title": ...}, "stacked": bool}.
+//  "y": {"min": ..., "max": ..., "title": ...}, "x": {"title": ..., "type": "linear"}, "stacked": bool}.
+// With "x": {"type": "linear"} the data are {"x": number, "y": number} points and no labels.
 // Colours come from the page's CSS variables, so the charts follow the light or dark theme.
 // Every chart has the same numbers in a table or text beside it; the canvas is decoration
 // for screen readers (aria-hidden in the template).
@@ -29,6 +30,7 @@
   function axis(spec, colours) {
     const options = { ticks: { color: colours.muted }, grid: { color: colours.grid } };
     if (!spec) return options;
+    if (spec.type) options.type = spec.type;
     if (spec.min !== undefined) options.min = spec.min;
     if (spec.max !== undefined) options.max = spec.max;
     if (spec.title) options.title = { display: true, text: spec.title, color: colours.muted };

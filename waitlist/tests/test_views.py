@@ -104,7 +104,7 @@ def test_the_web_form_shares_the_join_throttle(client, settings):
     assert not WaitlistEntry.objects.filter(email="late@example.com").exists()
 
 
-def test_a_signed_in_user_is_greeted_instead(client, learner):
+def test_a_signed_in_user_gets_the_dashboard_instead(client, learner):
     client.force_login(learner)
 
     html = client.get(HOME).content.decode()
