@@ -51,7 +51,7 @@ def review_heatmap(days: list[dict[str, Any]]) -> dict[str, Any]:
             {"name": name, "y": TOP + row * STEP + SQUARE - 1}
             for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
         ],
-        "width": LEFT + weeks * STEP,
+        "width": LEFT + weeks * STEP + 2 * STEP,  # room for the last month's name
         "height": TOP + 7 * STEP,
         "square": SQUARE,
         "total": sum(day["reviews"] for day in days),
