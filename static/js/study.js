@@ -12,6 +12,9 @@
   "use strict";
 
   var shownAt = Date.now();
+  // Between a swap and its settling htmx has not yet wired the new form: a key pressed
+  // then would post it without htmx, so keys wait for the new question to settle.
+  var settled = true;
   var LETTERS = { a: "1", b: "2", c: "3", d: "4" };
 
   function study() {
@@ -34,6 +37,10 @@
   function onKey(event) {
     var region = study();
     if (!region || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!settled) {
+      event.preventDefault();
+      return;
+    }
     var flip = region.querySelector("details.study-flip");
     if (event.key === "Enter") {
       var next = region.querySelector(".study-next");
@@ -73,6 +80,7 @@
   }
 
   function onSwap() {
+    settled = true;
     showSpeakButtons(document);
     var region = study();
     if (!region) return;
@@ -122,6 +130,9 @@
   document.addEventListener("keydown", onKey);
   document.addEventListener("submit", onSubmit, true);
   document.addEventListener("click", onClick);
+  document.addEventListener("htmx:afterSwap", function () {
+    settled = false;
+  });
   document.addEventListener("htmx:afterSettle", onSwap);
   document.addEventListener("DOMContentLoaded", function () {
     showSpeakButtons(document);
