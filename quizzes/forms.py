@@ -43,3 +43,17 @@ class LearningSettingsForm(FocusFirstErrorMixin, forms.Form):
             )
         )
         self.order_fields(FIELD_ORDER)
+
+
+class AnswerForm(forms.Form):
+    """One answer in a study session: a typed or chosen answer, or a flip's self-grade."""
+
+    question = forms.IntegerField(min_value=1)
+    answer = forms.CharField(required=False, strip=False, max_length=2000)
+    rating = forms.TypedChoiceField(
+        choices=[(str(value), value) for value in range(1, 5)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    response_ms = forms.IntegerField(required=False, min_value=0, max_value=86_400_000)

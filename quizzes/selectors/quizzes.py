@@ -21,9 +21,12 @@ def quizzes_of(user: User) -> QuerySet[Quiz]:
 
 def quiz_of(user: User, quiz_id: int) -> Quiz | None:
     """One of the learner's quizzes with its questions, or None (another's is none too)."""
-    questions = QuizQuestion.objects.select_related("quiz_type", "flashcard").order_by("position")
+    questions = QuizQuestion.objects.select_related(
+        "quiz_type", "flashcard__language", "review_log"
+    ).order_by("position")
     return (
         quizzes_of(user)
+        .select_related("catalog")
         .prefetch_related(Prefetch("questions", queryset=questions))
         .filter(pk=quiz_id)
         .first()

@@ -26,6 +26,7 @@ from quizzes import memory
 from quizzes.grading import Grade, grade_choice, grade_typed, normalize_answer, rating_for
 from quizzes.models import CardProgress, Quiz, QuizQuestion, QuizType, Rating
 from quizzes.selectors import study
+from quizzes.selectors.sessions import open_quiz_of
 from quizzes.selectors.settings import study_settings_of
 from quizzes.services.reviews import review_record
 
@@ -205,11 +206,7 @@ def _distractor_count(flashcard: Flashcard, pool: list[tuple[str, str]]) -> int:
 def _cards_for(
     user: User, catalog: Catalog | None, size: int, now: datetime, decay: float
 ) -> list[_Card]:
-    study_settings = study_settings_of(user)
-    day_start = study.study_day_start(user, study_settings, now)
-    reviews_left = max(
-        0, study_settings.daily_review_limit - study.reviews_of_learnt_cards_since(user, day_start)
-    )
+    reviews_left, new_left = study.daily_room(user, study_settings_of(user), now)
     learning = list(study.due_progress(user, now=now, catalog=catalog, learning=True)[:size])
     learnt = list(
         study.due_progress(user, now=now, catalog=catalog, learning=False)[
@@ -218,9 +215,6 @@ def _cards_for(
     )
     due = sorted(learning + learnt, key=lambda p: (p.due, p.stability or 0, p.pk))
     cards = [_Card(p.flashcard, p, study.strength_of(p, now=now, decay=decay)) for p in due]
-    new_left = max(
-        0, study_settings.daily_new_limit - study.new_cards_started_since(user, day_start)
-    )
     room = min(size - len(cards), new_left)
     if room > 0:
         # New cards have no progress row and due cards all have one: never the same card.
@@ -294,6 +288,12 @@ def quiz_create(
         )
     QuizQuestion.objects.bulk_create(questions)
     return quiz
+
+
+def quiz_resume_or_create(*, user: User, catalog: Catalog | None = None) -> Quiz:
+    """The learner's open quiz of this scope, else a new one: a second click on Start, or
+    a stale tab, goes on with the session already drawn instead of drawing another."""
+    return open_quiz_of(user, catalog) or quiz_create(user=user, catalog=catalog)
 
 
 def _grade(question: QuizQuestion, answer: str, rating: int | None) -> Grade:
