@@ -141,7 +141,7 @@ def test_a_public_catalog_is_found_previewed_and_copied_from_the_library(visitor
     )
     expect(learner.locator("hgroup")).to_contain_text("Spanish · Private · yours · 3 cards")
     fronts = learner.locator("#card-rows tr td:first-child")
-    expect(fronts).to_have_text(["perro", "gato", "hola"])
+    expect(fronts).to_have_text(["perro", "gato", "hola"], use_inner_text=True)
     expect(learner.locator("#add-card")).to_be_visible()  # the copy is theirs to change
 
     learner.get_by_role("link", name="Catalogs", exact=True).first.click()
