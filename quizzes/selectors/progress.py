@@ -14,7 +14,7 @@ from decks.selectors import catalogs_in_collection_of, flashcards_visible_to
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog
 from quizzes.selectors.settings import study_settings_of
-from quizzes.selectors.study import new_cards_started_since, new_flashcards
+from quizzes.selectors.study import daily_limits_used, new_cards_started_since, new_flashcards
 from quizzes.study_days import study_day_bounds, study_day_of, study_streak
 
 FORECAST_DAYS = 30
@@ -302,3 +302,19 @@ def _curve(start: datetime, end: datetime, stability: float | None, decay: float
             }
         )
     return points
+
+
+def dashboard_of(user: User, *, now: datetime) -> dict[str, Any]:
+    """The signed-in home page's figures: today's work, memory at a glance, catalogs, leeches."""
+    summary = progress_summary(user, now=now)
+    due_in = catalog_due_counts(user, now=now)
+    catalogs = [row | {"due": due_in.get(row["catalog"], 0)} for row in summary["catalogs"]]
+    return {
+        "summary": summary,
+        "due_later_today": summary["due_today"] - summary["due_now"],
+        "limits": daily_limits_used(user, study_settings_of(user), now),
+        "catalogs": catalogs,
+        "leeches": leeches_of(user, now=now),
+        # Nothing studied and no card anywhere: show how to begin instead of empty figures.
+        "getting_started": not summary["levels"] and not any(row["cards"] for row in catalogs),
+    }

@@ -61,12 +61,11 @@ def daily_limits_used(user: User, study_settings: StudySettings, now: datetime) 
 
 def daily_room(user: User, study_settings: StudySettings, now: datetime) -> tuple[int, int]:
     """How many reviews of learnt cards and how many new cards today's limits still allow."""
-    day_start = study_day_start(user, study_settings, now)
-    reviews_left = study_settings.daily_review_limit - reviews_of_learnt_cards_since(
-        user, day_start
+    used = daily_limits_used(user, study_settings, now)
+    return (
+        max(0, used["review_limit"] - used["reviews"]),
+        max(0, used["new_limit"] - used["new"]),
     )
-    new_left = study_settings.daily_new_limit - new_cards_started_since(user, day_start)
-    return max(0, reviews_left), max(0, new_left)
 
 
 def _in_scope(cards: QuerySet, user: User, catalog: Catalog | None, field: str) -> QuerySet:
