@@ -60,8 +60,8 @@ class Visitors:
 
 
 def shoot(page: Page, name: str) -> None:
-    """A full-page screenshot into $E2E_SCREENSHOTS, when set, to look at the pages."""
-    folder = os.environ.get("E2E_SCREENSHOTS")
+    """A full-page screenshot into $E2E_SCREENSHOT_DIR, when set, to look at the pages."""
+    folder = os.environ.get("E2E_SCREENSHOT_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
