@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -112,3 +114,18 @@ def test_load_demo_data_gives_the_demo_learners_a_study_history(settings):
     summary = progress_summary(alice, now=timezone.now())
     assert summary["due_now"] >= 1, "the demo starts with cards to study"
     assert sum(summary["memory_strength_histogram"]) > 0
+
+
+def test_collectstatic_builds_the_production_manifest(tmp_path, settings):
+    """The Docker image and every deployment run this: a vendored file that names a
+    missing one (a source map, say) stops the build."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    paths = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    for vendored in ("vendor/chartjs/chart.umd.min.js", "vendor/htmx/htmx.min.js", "js/study.js"):
+        assert (tmp_path / paths[vendored]).is_file()
