@@ -322,6 +322,13 @@ class ImportJob(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def is_waiting(self) -> bool:
+        """Queued, not yet taken by a worker: pending, or a preview not yet being read."""
+        return self.status == self.Status.PENDING or (
+            self.status == self.Status.PREVIEW and not self.progress and not self.decks
+        )
+
+    @property
     def is_awaiting_confirmation(self) -> bool:
         """Its decks are read and detected: the owner confirms their languages next."""
         return self.status == self.Status.PREVIEW and bool(self.decks)

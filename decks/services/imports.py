@@ -198,7 +198,9 @@ def import_job_preview(*, job_id: int) -> ImportJob:
     if job.status != ImportJob.Status.PREVIEW or job.decks:
         return job
     try:
-        parsed = _job_file_parse(job)
+        parsed = _job_file_parse(
+            job, on_progress=lambda share: _job_update(job, progress=int(share * 100))
+        )
     except Exception as error:  # every failure is the job's, told to its owner
         _job_fail(job, _failure_detail(job, error))
         job.file.delete(save=False)
@@ -215,7 +217,7 @@ def import_job_preview(*, job_id: int) -> ImportJob:
     # Conditional: a task delivered twice must not overwrite what the owner confirmed.
     if (
         ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW, decks=[]).update(
-            decks=decks, status=status
+            decks=decks, status=status, progress=0
         )
         and not confirm
     ):
@@ -289,7 +291,7 @@ def import_job_confirm(*, job: ImportJob, languages: Mapping[str, str]) -> Impor
         deck["language"] = known[code].code if code in known else None
     if errors:
         raise ValidationError(errors)
-    _job_update(job, decks=job.decks, status=ImportJob.Status.PENDING)
+    _job_update(job, decks=job.decks, status=ImportJob.Status.PENDING, progress=0)
     transaction.on_commit(partial(import_job_run_task.enqueue, job.pk))
     return job
 
@@ -399,7 +401,8 @@ def _deck_languages(job: ImportJob, parsed: ParsedFile) -> dict[str, Language]:
             f"The language of the cards of {names} could not be detected: "
             "import the file again with a language."
         )
-    return {key: languages[code] for key, code in job.deck_languages().items() if code in languages}
+    chosen = {key: normalize_language_code(code) for key, code in job.deck_languages().items()}
+    return {key: languages[code] for key, code in chosen.items() if code in languages}
 
 
 def import_jobs_fail_stale(*, older_than: timedelta) -> int:
@@ -526,8 +529,7 @@ def flashcards_import(
     A row failing the card rule is rejected with its reason; a word already in its catalog,
     or met earlier in the file for the same catalog, is skipped as a duplicate. A row naming
     no language gets its deck's from `deck_languages` (by key, see `import_decks_read`), or
-    else `language`. Queries are
-    per batch of BATCH_SIZE cards, not per row.
+    else `language`. Queries are per batch of BATCH_SIZE cards, not per row.
 
     The cards are written in transactions of about WRITE_BURST_SECONDS, so that on SQLite
     (one writer at a time) other users' logins and saves get the lock in between instead

@@ -235,8 +235,11 @@ def test_a_preview_waits_for_confirmation_then_imports_the_corrected_languages(
     assert [deck["language"] for deck in job.decks] == ["es", "gl", "es"]
     assert not Flashcard.objects.exists()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         import_job_confirm(job=job, languages={"Spanish::Verbs": "es"})
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.is_waiting) == ("pending", 0, True)
+    queued[0]()
 
     job.refresh_from_db()
     assert job.status == "done"

@@ -220,6 +220,10 @@ def test_a_file_being_read_waits_then_its_preview_takes_over(signed_in, learner)
     assert 'hx-trigger="every 1s"' in page
     # The preview page is only for read decks.
     assert signed_in.get(f"/imports/{job.pk}/preview/")["Location"] == f"/imports/{job.pk}/"
+    ImportJob.objects.filter(pk=job.pk).update(progress=40)
+    page = signed_in.get(f"/imports/{job.pk}/").content.decode()
+    assert "Reading the file… 40%" in page
+    assert '<progress value="40" max="100"' in page
     ImportJob.objects.filter(pk=job.pk).update(decks=[DECK])
     fragment = signed_in.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"})
     assert fragment["HX-Redirect"] == f"/imports/{job.pk}/preview/"
