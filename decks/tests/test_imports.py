@@ -726,3 +726,23 @@ def test_a_login_and_a_save_during_a_large_import_wait_for_the_lock_and_succeed(
     assert Catalog.objects.filter(pk=catalog.pk).exists()
     assert failures == []
     assert Flashcard.objects.filter(owner=importer).count() == 20_000
+
+
+def test_a_preview_into_a_catalog_without_language_is_one_deck_named_after_it(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    catalog = CatalogFactory(owner=learner, name="Mots", language=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(
+            owner=learner,
+            file=upload("m.csv", b"bonjour,hello\nmerci beaucoup,thanks\nla maison,house\n"),
+            catalog=catalog,
+            preview=True,
+        )
+    job.refresh_from_db()
+    assert [(deck["name"], deck["cards"], deck["language"]) for deck in job.decks] == [
+        ("Mots", 3, "fr")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, languages={})
+    assert set(catalog.flashcards.values_list("language__code", flat=True)) == {"fr"}
