@@ -246,6 +246,7 @@ class ImportJob(models.Model):
     """One uploaded file being turned into cards in the background, and what came of it."""
 
     class Status(models.TextChoices):
+        PREVIEW = "preview", "Awaiting confirmation"
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
@@ -280,6 +281,14 @@ class ImportJob(models.Model):
         help_text="The language of rows that name none.",
     )
     status = models.CharField(max_length=7, choices=Status, default=Status.PENDING)
+    decks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=(
+            "Per deck, when languages are detected: [{key, name, cards, reviews, without_language,"
+            " detected, language}]; language is the code the cards without one get."
+        ),
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     skipped_duplicates = models.PositiveIntegerField(default=0)
@@ -311,3 +320,19 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_waiting(self) -> bool:
+        """Queued, not yet taken by a worker: pending, or a preview not yet being read."""
+        return self.status == self.Status.PENDING or (
+            self.status == self.Status.PREVIEW and not self.progress and not self.decks
+        )
+
+    @property
+    def is_awaiting_confirmation(self) -> bool:
+        """Its decks are read and detected: the owner confirms their languages next."""
+        return self.status == self.Status.PREVIEW and bool(self.decks)
+
+    def deck_languages(self) -> dict[str, str]:
+        """{deck key: language code} for the decks given a language."""
+        return {deck["key"]: deck["language"] for deck in self.decks if deck.get("language")}

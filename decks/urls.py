@@ -1,5 +1,6 @@
 """Every page of decks, under two namespaces: `decks:` (catalogs, cards, sharing, the
-library) and `imports:` (import a file, follow its import, export a catalog)."""
+library) and `imports:` (import a file, confirm its languages, follow its import, export a
+catalog)."""
 
 from django.urls import include, path
 
@@ -36,6 +37,8 @@ import_patterns = [
     path("catalogs/import/", imports.import_new, name="new"),
     path("catalogs/<int:pk>/export/", exports.catalog_export, name="export"),
     path("imports/<int:pk>/", imports.import_detail, name="detail"),
+    path("imports/<int:pk>/preview/", imports.import_preview, name="preview"),
+    path("imports/<int:pk>/cancel/", imports.import_cancel, name="cancel"),
 ]
 
 urlpatterns = [

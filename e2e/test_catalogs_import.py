@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import UserFactory
 from decks.models import Catalog, ImportJob
-from decks.services.imports import import_job_run
+from decks.services.imports import import_job_preview, import_job_run
 from decks.services.languages import languages_seed
 from decks.tests.anki_fixtures import ANKI_FIXTURES
 from e2e.decks_support import Visitors, shoot
@@ -31,6 +31,9 @@ def queued_tasks(settings):
 
 
 def run_the_worker() -> None:
+    """Read the files imported without a language, then run the imports queued."""
+    for job in ImportJob.objects.filter(status=ImportJob.Status.PREVIEW, decks=[]):
+        import_job_preview(job_id=job.pk)
     for job in ImportJob.objects.filter(status=ImportJob.Status.PENDING):
         import_job_run(job_id=job.pk)
 
@@ -115,5 +118,36 @@ def test_a_real_anki_package_becomes_one_catalog_per_deck(visitors: Visitors):
     expect(page.get_by_role("region", name="Your recent imports")).to_contain_text(
         "anki21b.apkg — done, 37 cards created"
     )
+    assert visitors.errors == []
+    assert visitors.failed_responses == []
+
+
+def test_an_anki_package_without_language_is_previewed_corrected_and_imported(
+    visitors: Visitors,
+):
+    page = visitors.page_for(UserFactory(username="ana"))
+
+    upload(page, "anki21b.apkg", (ANKI_FIXTURES / "anki21b.apkg").read_bytes())
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import of anki21b.apkg")
+    rows = page.locator("table.import-preview tbody tr")
+    expect(rows.locator("th")).to_have_text(["Spanish", "Spanish::Verbs", "Spanish::Food"])
+    verbs = rows.filter(has_text="Spanish::Verbs")
+    expect(verbs.locator("td")).to_contain_text(["19", "29 reviews", "Detected: Galician"])
+    food = page.get_by_label("Language of Spanish::Food")
+    expect(food).to_have_value("es")
+    language = page.get_by_label("Language of Spanish::Verbs")
+    expect(language).to_have_value("gl")  # infinitives fool the detector: the learner corrects it
+    shoot(page, "import-preview")
+    language.select_option("es")
+    page.get_by_role("button", name="Confirm and import").click()
+
+    status = page.locator("#import-status")
+    expect(status.get_by_role("heading", name="Done")).to_be_visible()
+    expect(status.locator(".import-counts li").first).to_have_text("37 cards created")
+    status.get_by_role("link", name="Spanish::Verbs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Spanish::Verbs")
+    expect(page.locator("#card-count")).to_have_text("18 cards")
+    assert set(Catalog.objects.values_list("language__code", flat=True)) == {"es"}
     assert visitors.errors == []
     assert visitors.failed_responses == []

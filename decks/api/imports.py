@@ -37,13 +37,18 @@ class ImportCreateView(APIView):
             202: OpenApiResponse(ImportJobSerializer, "Queued; poll /api/v1/imports/{id}/."),
             401: OpenApiResponse(DetailSerializer, "Not signed in."),
             400: OpenApiResponse(
-                ImportRequestErrorSerializer, "Bad file, unknown or missing language."
+                ImportRequestErrorSerializer, "Bad file, unknown or mismatched language."
             ),
             403: OpenApiResponse(DetailSerializer, "You may see the catalog but not edit it."),
             404: OpenApiResponse(DetailSerializer, "No such catalog visible to you."),
             413: OpenApiResponse(DetailSerializer, "The file is over IMPORT_MAX_BYTES."),
         },
-        description="Queue the import of a file; poll the returned job for its result.",
+        description=(
+            "Queue the import of a file; poll the returned job for its result. Without "
+            "`language` (and no catalog with one), the language of the rows naming none is "
+            "detected per deck and shown in the job's `decks`; a deck whose language cannot "
+            "be detected fails the job, naming it."
+        ),
     )
     def post(self, request: Request) -> Response:
         if upload_too_large(request._request):  # before the body is parsed, when announced

@@ -1,4 +1,5 @@
-"""The import form: a file, and optionally the catalog and the language it goes into."""
+"""The import form (a file, and optionally the catalog and the language it goes into) and
+the preview form that confirms the languages detected for its decks."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from accounts.models import User
-from decks.models import Catalog, Language
+from decks.models import Catalog, ImportJob, Language
 from decks.selectors import catalogs_editable_by
 from decks.services.imports import import_too_large_message
 
@@ -29,7 +30,10 @@ class ImportForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label="As given in the file or by the catalog",
-        help_text="For rows that name no language. Anki packages need one.",
+        help_text=(
+            "For rows that name no language. Left empty, it is detected for each deck, "
+            "for you to confirm before anything is imported."
+        ),
     )
 
     def __init__(
@@ -57,4 +61,38 @@ class ImportForm(forms.Form):
             "file": self.cleaned_data["file"],
             "catalog": self.cleaned_data["catalog"],
             "language_code": language.code if language else "",
+        }
+
+
+class ImportPreviewForm(forms.Form):
+    """The language of each deck of a previewed import: one select per deck, in file order."""
+
+    def __init__(
+        self, *args: object, job: ImportJob, languages: list[tuple[str, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.decks = job.decks
+        self.language_names = dict(languages)
+        for index, deck in enumerate(self.decks):
+            required = bool(deck["without_language"])
+            empty = "Unknown — choose one" if required else "As named in the file"
+            self.fields[f"deck-{index}"] = forms.ChoiceField(
+                choices=[("", empty), *languages],
+                required=required,
+                initial=deck["language"] or "",
+                label=f"Language of {deck['name']}",
+                error_messages={"required": f"Choose the language of “{deck['name']}”."},
+            )
+
+    def deck_rows(self) -> list[tuple[dict[str, Any], forms.BoundField, str]]:
+        """The decks with their language field and detected language's name, for the table."""
+        return [
+            (deck, self[f"deck-{index}"], self.language_names.get(deck["detected"] or "", ""))
+            for index, deck in enumerate(self.decks)
+        ]
+
+    def languages(self) -> dict[str, str]:
+        """The `languages` argument of `import_job_confirm`: {deck key: code}."""
+        return {
+            deck["key"]: self.cleaned_data[f"deck-{index}"] for index, deck in enumerate(self.decks)
         }

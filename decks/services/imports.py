@@ -7,21 +7,30 @@ of an Anki package become catalogs named as Anki shows them (`Spanish::Verbs`); 
 file becomes one catalog named after the file; with a target catalog everything goes there.
 An Anki package's review history goes with its cards, through `review_history_imported`
 (see decks/signals.py): in the same transactions, so all or none holds for it too.
+
+A file imported without a language (none given, no target catalog with one) gets one per
+deck, for its rows that name none, detected from their fronts (decks.importers.language).
+Through the site, the job first waits in `preview`: `import_job_preview` reads the decks
+and detects their languages, the learner confirms or corrects them (`import_job_confirm`),
+and only then is the import queued. Through the API, the run detects them itself, and fails
+naming a deck whose language it cannot tell.
 """
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import PurePath
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 
 from accounts.models import User
@@ -36,6 +45,7 @@ from decks.importers import (
     detect_format,
 )
 from decks.importers import parse_file as importers_parse_file
+from decks.importers.language import SAMPLE_TEXTS, language_detect
 from decks.importers.scratch import scratch_sweep
 from decks.models import (
     CATALOG_NAME_MAX_LENGTH,
@@ -55,7 +65,7 @@ from decks.services.card_fields import (
 )
 from decks.services.flashcards import flashcards_bulk_create
 from decks.signals import HistoryCounts, ImportedReview, review_history_imported
-from decks.tasks import import_job_run_task
+from decks.tasks import import_job_preview_task, import_job_run_task
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +79,8 @@ STAGING_SUFFIX = " (importing…)"
 REJECTED_KEPT = 10_000
 # The share of the progress bar spent reading and checking; writing fills the rest.
 READ_SHARE = 50
+# A preview nobody confirmed within this time is deleted with its file.
+PREVIEW_KEPT = timedelta(days=1)
 
 Progress = Callable[[int], None]
 
@@ -81,6 +93,18 @@ class ImportResult:
     catalogs: list[Catalog] = field(default_factory=list)
     reviews_imported: int = 0
     reviews_skipped: int = 0
+
+
+class DeckPreview(TypedDict):
+    """One deck of a file as an ImportJob's `decks` holds it (see `import_decks_read`)."""
+
+    key: str
+    name: str
+    cards: int
+    reviews: int
+    without_language: int
+    detected: str | None
+    language: str | None
 
 
 @dataclass(slots=True)
@@ -119,8 +143,13 @@ def import_job_create(
     file: UploadedFile,
     catalog: Catalog | None = None,
     language_code: str = "",
+    preview: bool = False,
 ) -> ImportJob:
     """Check an upload, store it and queue its import; the cards are written by the task.
+
+    With `preview`, a file imported without a language (not given, not the catalog's) is
+    only read: the job waits in `preview` for the owner to confirm its decks' languages
+    (`import_job_confirm`). Without, the run detects those languages itself.
 
     Raises PermissionDenied when `catalog` is not editable by `owner` (callers make a catalog
     the user cannot even see a 404 first) and ValidationError for a bad file or language.
@@ -128,22 +157,25 @@ def import_job_create(
     file_format = import_file_check(file=file)
     if catalog is not None and not catalog_is_editable_by(catalog=catalog, user=owner):
         raise PermissionDenied("You may not add cards to this catalog.")
-    language = _language_check(language_code, catalog=catalog, file_format=file_format)
+    language = _language_check(language_code, catalog=catalog)
+    previewed = preview and language is None and not (catalog and catalog.language_id)
     job = ImportJob(
         owner=owner,
         file_name=PurePath(file.name or "import").name[:255],
         file_format=file_format,
         target_catalog=catalog,
         language=language,
+        status=ImportJob.Status.PREVIEW if previewed else ImportJob.Status.PENDING,
     )
     job.file.save(job.file_name, file, save=False)
     job.save()
 
-    transaction.on_commit(partial(import_job_run_task.enqueue, job.pk))
+    task = import_job_preview_task if previewed else import_job_run_task
+    transaction.on_commit(partial(task.enqueue, job.pk))
     return job
 
 
-def _language_check(code: str, *, catalog: Catalog | None, file_format: str) -> Language | None:
+def _language_check(code: str, *, catalog: Catalog | None) -> Language | None:
     language = language_by_code(code) if code else None
     if code and language is None:
         raise ValidationError({"language": unknown_language_message(code)}, code="unknown")
@@ -152,12 +184,124 @@ def _language_check(code: str, *, catalog: Catalog | None, file_format: str) -> 
             {"language": "The catalog's cards are in another language; leave this empty."},
             code="mismatch",
         )
-    if file_format == "apkg" and language is None and not (catalog and catalog.language_id):
-        raise ValidationError(
-            {"language": "An Anki package does not name the language of its cards: choose one."},
-            code="required",
-        )
     return language
+
+
+# --- The preview: decks and their detected languages ----------------------------------
+
+
+def import_job_preview(*, job_id: int) -> ImportJob:
+    """Read a `preview` job's file into its decks (`import_decks_read`). When a deck has
+    rows that name no language, the job waits for the owner's confirmation; otherwise
+    the file says every language, and the import is queued at once."""
+    job = ImportJob.objects.select_related("target_catalog").get(pk=job_id)
+    if job.status != ImportJob.Status.PREVIEW or job.decks:
+        return job
+    try:
+        parsed = _job_file_parse(
+            job, on_progress=lambda share: _job_update(job, progress=int(share * 100))
+        )
+    except Exception as error:  # every failure is the job's, told to its owner
+        _job_fail(job, _failure_detail(job, error))
+        job.file.delete(save=False)
+        job.save(update_fields=["file"])
+        return job
+    decks = import_decks_read(
+        parsed,
+        catalog=job.target_catalog,
+        new_catalog_name=PurePath(job.file_name).stem,
+        languages=languages_by_code(),
+    )
+    confirm = any(deck["without_language"] for deck in decks)
+    status = ImportJob.Status.PREVIEW if confirm else ImportJob.Status.PENDING
+    # Conditional: a task delivered twice must not overwrite what the owner confirmed.
+    if (
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW, decks=[]).update(
+            decks=decks, status=status, progress=0
+        )
+        and not confirm
+    ):
+        transaction.on_commit(partial(import_job_run_task.enqueue, job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def import_decks_read(
+    parsed: ParsedFile,
+    *,
+    catalog: Catalog | None,
+    new_catalog_name: str,
+    languages: Collection[str],
+) -> list[DeckPreview]:
+    """The decks of a parsed file, in file order, as an ImportJob stores them: key (as
+    `flashcards_import` groups the rows), name, cards, reviews (of an Anki history),
+    without_language (rows naming none), and the language detected among `languages`
+    from those rows' fronts (None when unsure), which is also the `language` proposed."""
+    decks: dict[str, DeckPreview] = {}
+    texts: dict[str, list[str]] = {}
+    for row in parsed.rows:
+        key = _deck_key(row, catalog=catalog, new_catalog_name=new_catalog_name)
+        deck = decks.setdefault(
+            key,
+            DeckPreview(
+                key=key,
+                name=catalog.name if catalog else _catalog_name(key),
+                cards=0,
+                reviews=0,
+                without_language=0,
+                detected=None,
+                language=None,
+            ),
+        )
+        deck["cards"] += 1
+        deck["reviews"] += len(parsed.reviews.get(row.row, []))
+        if not normalize_language_code(row.language):
+            deck["without_language"] += 1
+            sample = texts.setdefault(key, [])
+            if len(sample) < SAMPLE_TEXTS:
+                sample.append(strip_tags(row.front))
+    for key, deck in decks.items():
+        detected = language_detect(texts[key], languages=languages) if key in texts else None
+        deck["detected"] = deck["language"] = detected
+    return list(decks.values())
+
+
+@transaction.atomic
+def import_job_confirm(*, job: ImportJob, languages: Mapping[str, str]) -> ImportJob:
+    """Give the decks of a job awaiting confirmation their languages and queue its import.
+
+    `languages` is {deck key: language code}; a deck left out keeps the detected one. A
+    deck with rows that name no language must get one. ValidationError says what is wrong.
+    """
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.is_awaiting_confirmation:
+        raise ValidationError("This import is not waiting for confirmation.", code="state")
+    keys = {deck["key"] for deck in job.decks}
+    if unknown := [key for key in languages if key not in keys]:
+        raise ValidationError(f"The file has no deck “{unknown[0]}”.", code="deck")
+    known = languages_by_code()
+    errors: list[ValidationError] = []
+    for deck in job.decks:
+        code = normalize_language_code(languages.get(deck["key"], deck["language"] or ""))
+        if code and code not in known:
+            errors.append(ValidationError(unknown_language_message(code), code="unknown"))
+        elif not code and deck["without_language"]:
+            message = f"Choose the language of the cards of “{deck['name']}”."
+            errors.append(ValidationError(message, code="required"))
+        deck["language"] = known[code].code if code in known else None
+    if errors:
+        raise ValidationError(errors)
+    _job_update(job, decks=job.decks, status=ImportJob.Status.PENDING, progress=0)
+    transaction.on_commit(partial(import_job_run_task.enqueue, job.pk))
+    return job
+
+
+def import_job_cancel(*, job: ImportJob) -> None:
+    """Delete a job that was never queued, with its file."""
+    if job.status != ImportJob.Status.PREVIEW:
+        raise ValidationError("Only an import waiting for confirmation can be cancelled.")
+    job.file.delete(save=False)
+    job.delete()
 
 
 # --- The background run -------------------------------------------------------------
@@ -177,38 +321,21 @@ def import_job_run(*, job_id: int) -> ImportJob:
     scratch_sweep()  # what imports killed on this machine left in the temporary folder
     try:
         _target_still_editable(job)
-        with job.file.open("rb") as file:
-            parsed = importers_parse_file(
-                file,
-                file_format=job.file_format,
-                on_progress=lambda share: _job_update(job, progress=int(share * READ_SHARE)),
-                limits=ImportLimits(
-                    cards=settings.IMPORT_MAX_CARDS,
-                    unpacked_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
-                ),
-            )
+        parsed = _job_file_parse(
+            job, on_progress=lambda share: _job_update(job, progress=int(share * READ_SHARE))
+        )
         flashcards_import(
             owner=job.owner,
             parsed=parsed,
             catalog=job.target_catalog,
             language=job.language,
+            deck_languages=_deck_languages(job, parsed),
             new_catalog_name=PurePath(job.file_name).stem,
             on_progress=partial(import_job_progress_publish, job.pk),
             job=job,
         )
-    except FileNotFoundError:
-        logger.error(
-            "import job %s: its file is missing; do web and worker share MEDIA_ROOT?", job.pk
-        )
-        _job_fail(job, "The uploaded file could not be found by the importer; upload it again.")
-    except ImportFileError as error:
-        _job_fail(job, str(error))
-    except IntegrityError:
-        logger.warning("import job %s collided with a concurrent change", job.pk)
-        _job_fail(job, "Cards were added to the catalog while importing: run the import again.")
-    except Exception:
-        logger.exception("import job %s failed", job.pk)
-        _job_fail(job, "The import failed unexpectedly.")
+    except Exception as error:  # every failure is the job's, told to its owner
+        _job_fail(job, _failure_detail(job, error))
     finally:
         job.file.delete(save=False)
         cache.delete(_live_progress_key(job.pk))
@@ -216,13 +343,80 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return job
 
 
+def _job_file_parse(
+    job: ImportJob, on_progress: Callable[[float], None] | None = None
+) -> ParsedFile:
+    with job.file.open("rb") as file:
+        return importers_parse_file(
+            file,
+            file_format=job.file_format,
+            on_progress=on_progress,
+            limits=ImportLimits(
+                cards=settings.IMPORT_MAX_CARDS,
+                unpacked_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            ),
+        )
+
+
+def _failure_detail(job: ImportJob, error: Exception) -> str:
+    """What to tell the owner of a job that failed with `error` (and what to log)."""
+    if isinstance(error, FileNotFoundError):
+        logger.error(
+            "import job %s: its file is missing; do web and worker share MEDIA_ROOT?", job.pk
+        )
+        return "The uploaded file could not be found by the importer; upload it again."
+    if isinstance(error, ImportFileError):
+        return str(error)
+    if isinstance(error, IntegrityError):
+        logger.warning("import job %s collided with a concurrent change", job.pk)
+        return "Cards were added to the catalog while importing: run the import again."
+    logger.error("import job %s failed", job.pk, exc_info=error)
+    return "The import failed unexpectedly."
+
+
+def _deck_languages(job: ImportJob, parsed: ParsedFile) -> dict[str, Language]:
+    """The language of each deck's rows that name none, when the job was given none:
+    as confirmed on its preview, or else detected now. ImportFileError names the decks
+    none of whose rows could then be imported; in a deck where some rows name their
+    language, the rows naming none are rejected, each with the reason."""
+    if job.language_id or (job.target_catalog and job.target_catalog.language_id):
+        return {}
+    languages = languages_by_code()
+    if not job.decks:
+        decks = import_decks_read(
+            parsed,
+            catalog=job.target_catalog,
+            new_catalog_name=PurePath(job.file_name).stem,
+            languages=languages,
+        )
+        _job_update(job, decks=decks)
+    unknown = [
+        deck["name"]
+        for deck in job.decks
+        if deck["without_language"] == deck["cards"] and not deck["language"]
+    ]
+    if unknown:
+        names = ", ".join(f"“{name}”" for name in unknown)
+        raise ImportFileError(
+            f"The language of the cards of {names} could not be detected: "
+            "import the file again with a language."
+        )
+    chosen = {key: normalize_language_code(code) for key, code in job.deck_languages().items()}
+    return {key: languages[code] for key, code in chosen.items() if code in languages}
+
+
 def import_jobs_fail_stale(*, older_than: timedelta) -> int:
     """Fail the jobs still `running` long after they started: their worker died (a crash,
     a deploy), so nothing will finish them, and their page would wait forever. What a dead
     worker wrote is deleted (the catalogs the job made and their cards; a target catalog
     only ever received cards in the job's last transaction), and so are the temporary
-    folders of dead imports on this machine."""
+    folders of dead imports on this machine. Previews nobody confirmed within PREVIEW_KEPT
+    are deleted with their files (not counted)."""
     scratch_sweep()
+    for preview in ImportJob.objects.filter(
+        status=ImportJob.Status.PREVIEW, created_at__lt=timezone.now() - PREVIEW_KEPT
+    ):
+        import_job_cancel(job=preview)
     stale = ImportJob.objects.filter(
         status=ImportJob.Status.RUNNING, started_at__lt=timezone.now() - older_than
     )
@@ -325,6 +519,7 @@ def flashcards_import(
     parsed: ParsedFile,
     catalog: Catalog | None = None,
     language: Language | None = None,
+    deck_languages: Mapping[str, Language] | None = None,
     new_catalog_name: str = "",
     on_progress: Progress | None = None,
     job: ImportJob | None = None,
@@ -332,8 +527,9 @@ def flashcards_import(
     """Create the parsed rows as `owner`'s cards, in `catalog` or in new catalogs: all or none.
 
     A row failing the card rule is rejected with its reason; a word already in its catalog,
-    or met earlier in the file for the same catalog, is skipped as a duplicate. Queries are
-    per batch of BATCH_SIZE cards, not per row.
+    or met earlier in the file for the same catalog, is skipped as a duplicate. A row naming
+    no language gets its deck's from `deck_languages` (by key, see `import_decks_read`), or
+    else `language`. Queries are per batch of BATCH_SIZE cards, not per row.
 
     The cards are written in transactions of about WRITE_BURST_SECONDS, so that on SQLite
     (one writer at a time) other users' logins and saves get the lock in between instead
@@ -344,7 +540,11 @@ def flashcards_import(
     delete them after a crash, and the job is finished in the last transaction.
     """
     result, cards = _rows_check(
-        parsed, catalog=catalog, language=language, new_catalog_name=new_catalog_name
+        parsed,
+        catalog=catalog,
+        language=language,
+        deck_languages=deck_languages or {},
+        new_catalog_name=new_catalog_name,
     )
     if on_progress:
         on_progress(READ_SHARE)
@@ -371,6 +571,7 @@ def _rows_check(
     *,
     catalog: Catalog | None,
     language: Language | None,
+    deck_languages: Mapping[str, Language],
     new_catalog_name: str,
 ) -> tuple[ImportResult, list[_Card]]:
     """The cards to write, and the result so far: rejected rows and duplicates."""
@@ -381,10 +582,15 @@ def _rows_check(
         seen[""] = set(catalog.memberships.values_list("front_normalized", flat=True))
     cards: list[_Card] = []
     for row in parsed.rows:
-        key = "" if catalog is not None else (row.deck or new_catalog_name)
+        key = _deck_key(row, catalog=catalog, new_catalog_name=new_catalog_name)
         reviews = parsed.reviews.get(row.row, [])
         try:
-            fields = _row_clean(row, languages=languages, language=language, catalog=catalog)
+            fields = _row_clean(
+                row,
+                languages=languages,
+                language=deck_languages.get(key, language),
+                catalog=catalog,
+            )
         except ValidationError as error:
             result.rejected.append(Rejection(row.row, " ".join(error.messages)))
             result.reviews_skipped += len(reviews)
@@ -398,6 +604,11 @@ def _rows_check(
         cards.append(_Card(key, fields, reviews))
     result.rejected = parsed.rejected + result.rejected
     return result, cards
+
+
+def _deck_key(row: ParsedRow, *, catalog: Catalog | None, new_catalog_name: str) -> str:
+    """The catalog a row goes into: "" for the target catalog, else its deck's or the file's."""
+    return "" if catalog is not None else (row.deck or new_catalog_name)
 
 
 def _row_clean(

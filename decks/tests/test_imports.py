@@ -26,6 +26,8 @@ from decks.services.catalogs import catalog_create
 from decks.services.exports import catalog_export_apkg, catalog_export_csv
 from decks.services.imports import (
     flashcards_import,
+    import_job_cancel,
+    import_job_confirm,
     import_job_create,
     import_job_progress,
     import_job_progress_publish,
@@ -171,12 +173,130 @@ def test_apkg_into_an_existing_catalog_puts_every_deck_there(do_import, learner)
     assert Catalog.objects.count() == 1
 
 
-def test_apkg_needs_a_language_at_submission(learner, languages):
-    with pytest.raises(ValidationError, match="language"):
-        import_job_create(
-            owner=learner, file=upload("a.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes())
-        )
+@pytest.mark.parametrize("file", APKG_FILES)
+def test_apkg_without_language_gets_one_detected_per_deck(do_import, file):
+    job = do_import(file, (ANKI_FIXTURES / file).read_bytes())
+
+    assert job.status == "done"
+    assert job.created_count == expected_counts(file)["created"]
+    by_deck = {deck["name"]: (deck["cards"], deck["detected"]) for deck in job.decks}
+    # Spanish verbs in the infinitive (hablar, comer…) look Galician to the detector: the
+    # preview is where a learner corrects that.
+    assert by_deck == {
+        "Spanish": (2, "es"),
+        "Spanish::Verbs": (19, "gl"),
+        "Spanish::Food": (17, "es"),
+    }
+    assert sum(deck["reviews"] for deck in job.decks) == expected_counts(file)["reviews_imported"]
+    languages = dict(Catalog.objects.values_list("name", "language__code"))
+    assert languages == {"Spanish": "es", "Spanish::Verbs": "gl", "Spanish::Food": "es"}
+
+
+def test_a_csv_without_language_gets_the_detected_one(do_import, learner):
+    job = do_import("mots.csv", b"bonjour,hello\nmerci beaucoup,thank you\nla maison,the house\n")
+    assert job.status == "done"
+    assert job.decks[0] | {"detected": "fr"} == job.decks[0]
+    assert set(Flashcard.objects.values_list("language__code", flat=True)) == {"fr"}
+    assert Catalog.objects.get(owner=learner).language.code == "fr"
+
+
+def test_a_deck_whose_language_cannot_be_told_fails_naming_it(do_import):
+    job = do_import("codes.csv", b"a1,b\nc2,d\n")
+    assert job.status == "failed"
+    assert "“codes” could not be detected" in job.detail
+    assert "Nothing was imported." in job.detail
+    assert not Flashcard.objects.exists()
+
+
+def test_rows_naming_their_language_are_not_previewed(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(owner=learner, file=upload("w.csv", b"hola,hi,,es\n"), preview=True)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.created_count == 1
+
+
+def preview_of(learner, name, content, capture) -> ImportJob:
+    with capture(execute=True):
+        job = import_job_create(owner=learner, file=upload(name, content), preview=True)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_preview_waits_for_confirmation_then_imports_the_corrected_languages(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    content = (ANKI_FIXTURES / "anki21b.apkg").read_bytes()
+    job = preview_of(learner, "deck.apkg", content, django_capture_on_commit_callbacks)
+    assert job.status == "preview"
+    assert job.is_awaiting_confirmation
+    assert [deck["language"] for deck in job.decks] == ["es", "gl", "es"]
+    assert not Flashcard.objects.exists()
+
+    with django_capture_on_commit_callbacks() as queued:
+        import_job_confirm(job=job, languages={"Spanish::Verbs": "es"})
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.is_waiting) == ("pending", 0, True)
+    queued[0]()
+
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.reviews_imported == expected_counts("anki21b.apkg")["reviews_imported"]
+    assert set(Catalog.objects.values_list("language__code", flat=True)) == {"es"}
+    assert not job.file
+
+
+@pytest.mark.parametrize(
+    ("languages_given", "message"),
+    [
+        ({"Spanish::Nouns": "es"}, "The file has no deck “Spanish::Nouns”."),
+        ({"Spanish": "tlh"}, "Unknown language code “tlh”"),
+        ({"Spanish": ""}, "Choose the language of the cards of “Spanish”."),
+    ],
+)
+def test_a_bad_confirmation_is_refused_and_the_preview_kept(
+    learner, languages, django_capture_on_commit_callbacks, languages_given, message
+):
+    content = (ANKI_FIXTURES / "anki21.apkg").read_bytes()
+    job = preview_of(learner, "deck.apkg", content, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError, match=message):
+        import_job_confirm(job=job, languages=languages_given)
+    job.refresh_from_db()
+    assert (job.status, job.decks[0]["language"]) == ("preview", "es")
+
+
+def test_a_broken_file_fails_its_preview_with_the_reason(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    job = preview_of(learner, "deck.apkg", b"PK\x03\x04 broken", django_capture_on_commit_callbacks)
+    assert job.status == "failed"
+    assert "not an Anki package" in job.detail
+    assert not job.file
+
+
+def test_a_cancelled_preview_is_gone_with_its_file(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    job = preview_of(learner, "m.csv", b"bonjour,hello\n", django_capture_on_commit_callbacks)
+    path = Path(job.file.path)
+    import_job_cancel(job=job)
     assert not ImportJob.objects.exists()
+    assert not path.exists()
+
+
+def test_the_stale_sweep_deletes_previews_nobody_confirmed(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    old = preview_of(learner, "old.csv", b"bonjour,hello\n", django_capture_on_commit_callbacks)
+    young = preview_of(learner, "new.csv", b"bonjour,hello\n", django_capture_on_commit_callbacks)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    import_jobs_fail_stale(older_than=timedelta(hours=1))
+
+    assert list(ImportJob.objects.all()) == [young]
+    assert not Path(old.file.path).exists()
 
 
 def test_unknown_language_and_mismatch_are_refused_at_submission(learner, languages):
@@ -606,3 +726,23 @@ def test_a_login_and_a_save_during_a_large_import_wait_for_the_lock_and_succeed(
     assert Catalog.objects.filter(pk=catalog.pk).exists()
     assert failures == []
     assert Flashcard.objects.filter(owner=importer).count() == 20_000
+
+
+def test_a_preview_into_a_catalog_without_language_is_one_deck_named_after_it(
+    learner, languages, django_capture_on_commit_callbacks
+):
+    catalog = CatalogFactory(owner=learner, name="Mots", language=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(
+            owner=learner,
+            file=upload("m.csv", b"bonjour,hello\nmerci beaucoup,thanks\nla maison,house\n"),
+            catalog=catalog,
+            preview=True,
+        )
+    job.refresh_from_db()
+    assert [(deck["name"], deck["cards"], deck["language"]) for deck in job.decks] == [
+        ("Mots", 3, "fr")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, languages={})
+    assert set(catalog.flashcards.values_list("language__code", flat=True)) == {"fr"}

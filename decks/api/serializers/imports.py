@@ -20,8 +20,8 @@ class ImportCreateSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=15,
         help_text=(
-            "Language code for rows without one; required for .apkg unless the catalog "
-            "has a language."
+            "Language code for rows without one. Left out (and no catalog with a language), "
+            "it is detected per deck; see `decks` in the job."
         ),
     )
 
@@ -33,6 +33,20 @@ class RejectedRowSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ImportDeckSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The deck's name in the file, or the file's name.")
+    name = serializers.CharField(help_text="The catalog name it gets.")
+    cards = serializers.IntegerField(help_text="Card rows of the deck in the file.")
+    reviews = serializers.IntegerField(help_text="Reviews of its Anki history.")
+    without_language = serializers.IntegerField(help_text="Rows that name no language.")
+    detected = serializers.CharField(
+        allow_null=True, help_text="Language detected from those rows, or null when unsure."
+    )
+    language = serializers.CharField(
+        allow_null=True, help_text="The language those rows get (the detected one here)."
+    )
+
+
 class ImportJobSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField(help_text="0-100")
     created = serializers.IntegerField(
@@ -42,6 +56,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
         many=True, read_only=True, help_text="Rows not imported, with the reason."
     )
     format = serializers.CharField(source="file_format", read_only=True)
+    decks = ImportDeckSerializer(
+        many=True,
+        read_only=True,
+        help_text="Per deck, when the import was given no language: the languages detected.",
+    )
 
     class Meta:
         model = ImportJob
@@ -56,6 +75,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "reviews_imported",
             "reviews_skipped",
             "catalogs",
+            "decks",
             "detail",
             "file_name",
             "format",

@@ -53,6 +53,17 @@ def test_csv_import_answers_202_with_the_job(post_import, learner_api_client, le
         "reviews_imported": 0,
         "reviews_skipped": 0,
         "catalogs": [catalog.pk],
+        "decks": [  # no language given: every row names its own
+            {
+                "key": "words",
+                "name": "words",
+                "cards": 2,
+                "reviews": 0,
+                "without_language": 0,
+                "detected": None,
+                "language": None,
+            }
+        ],
         "detail": "",
         "file_name": "words.csv",
         "format": "csv",
@@ -103,17 +114,44 @@ def test_import_into_a_catalog_i_cannot_see_is_not_found(post_import):
     assert response.json() == {"detail": "Not found."}
 
 
-@pytest.mark.parametrize(
-    ("fields", "message_field"),
-    [
-        ({"language": "tlh"}, "language"),
-        ({}, "language"),  # an .apkg never says its language
-    ],
-)
-def test_apkg_language_problems_are_400(post_import, fields, message_field):
-    response = post_import("a.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes(), **fields)
+def test_an_unknown_language_is_400(post_import):
+    response = post_import("a.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes(), language="tlh")
     assert response.status_code == 400
-    assert message_field in response.json()
+    assert "Unknown language code" in response.json()["language"][0]
+    assert not ImportJob.objects.exists()
+
+
+def test_apkg_without_language_is_imported_with_the_detected_ones(post_import, learner_api_client):
+    response = post_import("a.apkg", (ANKI_FIXTURES / "anki21b.apkg").read_bytes())
+    assert response.status_code == 202
+    job = learner_api_client.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert job["status"] == "done"
+    assert {deck["name"]: deck["detected"] for deck in job["decks"]} == {
+        "Spanish": "es",
+        "Spanish::Verbs": "gl",
+        "Spanish::Food": "es",
+    }
+    verbs = next(deck for deck in job["decks"] if deck["name"] == "Spanish::Verbs")
+    assert verbs | {"cards": 19, "reviews": 29, "without_language": 19, "language": "gl"} == verbs
+    assert Catalog.objects.get(name="Spanish::Food").language.code == "es"
+
+
+def test_a_language_given_is_used_and_nothing_detected(post_import, learner_api_client):
+    response = post_import("m.csv", b"bonjour,hello\nmerci beaucoup,thanks\n", language="es")
+    job = learner_api_client.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert (job["status"], job["decks"]) == ("done", [])
+    assert set(Flashcard.objects.values_list("language__code", flat=True)) == {"es"}
+
+
+def test_a_deck_whose_language_cannot_be_detected_fails_the_job(post_import, learner_api_client):
+    response = post_import("codes.csv", b"a1,b\nc2,d\n")
+    job = learner_api_client.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert job["status"] == "failed"
+    assert job["detail"] == (
+        "The language of the cards of “codes” could not be detected: import the file again "
+        "with a language. Nothing was imported."
+    )
+    assert job["decks"][0]["detected"] is None
 
 
 def test_missing_file_is_400(learner_api_client):

@@ -114,11 +114,142 @@ def test_apkg_import_into_new_catalogs(submit, signed_in):
     assert "<strong>6</strong> reviews skipped" in page
 
 
-def test_apkg_without_language_is_a_form_error(submit):
-    response = submit("deck.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes())
+def test_apkg_without_language_goes_to_its_preview(submit, signed_in):
+    response = submit("deck.apkg", (ANKI_FIXTURES / "anki21b.apkg").read_bytes())
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/imports/{job.pk}/"
+    # Its decks are read: the progress page leads to the preview.
+    assert signed_in.get(f"/imports/{job.pk}/")["Location"] == f"/imports/{job.pk}/preview/"
+    page = signed_in.get(f"/imports/{job.pk}/preview/").content.decode()
+    assert '<th scope="row">Spanish::Verbs</th>' in page
+    assert "<td>19</td>" in page
+    assert "29 reviews" in page
+    assert '<option value="es" selected>Spanish</option>' in page
+    assert "Detected: Galician" in page
+    assert not Flashcard.objects.exists()
+
+
+def confirm(client, job, capture, **languages):
+    """Post the preview form with the detected languages, changed by `languages` (by index)."""
+    data = {f"deck-{index}": deck["language"] or "" for index, deck in enumerate(job.decks)}
+    with capture(execute=True):
+        return client.post(f"/imports/{job.pk}/preview/", data | languages)
+
+
+def test_confirming_a_corrected_language_imports_with_it(
+    submit, signed_in, django_capture_on_commit_callbacks
+):
+    submit("deck.apkg", (ANKI_FIXTURES / "anki21b.apkg").read_bytes())
+    job = ImportJob.objects.get()
+    verbs = [deck["name"] for deck in job.decks].index("Spanish::Verbs")
+
+    response = confirm(
+        signed_in, job, django_capture_on_commit_callbacks, **{f"deck-{verbs}": "es"}
+    )
+
+    assert response["Location"] == f"/imports/{job.pk}/"
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "<h2>Done</h2>" in page
+    assert "<strong>47</strong> reviews of the Anki history imported" in page
+    assert Catalog.objects.get(name="Spanish::Verbs").language.code == "es"
+    assert set(Flashcard.objects.values_list("language__code", flat=True)) == {"es"}
+
+
+def test_a_csv_without_language_is_previewed_too(
+    submit, signed_in, django_capture_on_commit_callbacks
+):
+    submit("mots.csv", b"bonjour,hello\nmerci beaucoup,thank you\nla maison,the house\n")
+    job = ImportJob.objects.get()
+    page = signed_in.get(f"/imports/{job.pk}/preview/").content.decode()
+    assert '<option value="fr" selected>French</option>' in page
+    confirm(signed_in, job, django_capture_on_commit_callbacks)
+    assert Catalog.objects.get(name="mots").language.code == "fr"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("", "Choose the language of “Spanish”."), ("tlh", "Select a valid choice.")],
+)
+def test_a_missing_or_unknown_language_is_a_form_error(
+    submit, signed_in, django_capture_on_commit_callbacks, language, message
+):
+    submit("deck.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes())
+    job = ImportJob.objects.get()
+    response = confirm(signed_in, job, django_capture_on_commit_callbacks, **{"deck-0": language})
     assert response.status_code == 400
-    assert "choose one" in response.content.decode()
+    assert message in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == "preview"
+    assert not Flashcard.objects.exists()
+
+
+def test_an_undetected_deck_must_be_chosen(submit, signed_in):
+    submit("codes.csv", b"a1,b\nc2,d\n")
+    job = ImportJob.objects.get()
+    page = signed_in.get(f"/imports/{job.pk}/preview/").content.decode()
+    assert '<option value="" selected>Unknown — choose one</option>' in page
+    assert "Not detected" in page
+
+
+def test_cancelling_a_preview_deletes_the_job(submit, signed_in):
+    submit("deck.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes())
+    job = ImportJob.objects.get()
+    response = signed_in.post(f"/imports/{job.pk}/cancel/")
+    assert response["Location"] == "/catalogs/import/"
     assert not ImportJob.objects.exists()
+    assert not Catalog.objects.exists()
+
+
+def test_someone_elses_preview_is_404(submit, client, signed_in):
+    submit("deck.apkg", (ANKI_FIXTURES / "anki21.apkg").read_bytes())
+    job = ImportJob.objects.get()
+    client.force_login(CatalogFactory().owner)
+    assert client.get(f"/imports/{job.pk}/preview/").status_code == 404
+    assert client.post(f"/imports/{job.pk}/preview/", {"deck-0": "es"}).status_code == 404
+    assert client.post(f"/imports/{job.pk}/cancel/").status_code == 404
+    job.refresh_from_db()
+    assert job.status == "preview"
+
+
+def test_a_file_being_read_waits_then_its_preview_takes_over(signed_in, learner):
+    job = ImportJob.objects.create(
+        owner=learner, file_name="big.apkg", file_format="apkg", status="preview"
+    )
+    page = signed_in.get(f"/imports/{job.pk}/").content.decode()
+    assert "Waiting for a worker… 0%" in page
+    assert 'hx-trigger="every 1s"' in page
+    # The preview page is only for read decks.
+    assert signed_in.get(f"/imports/{job.pk}/preview/")["Location"] == f"/imports/{job.pk}/"
+    ImportJob.objects.filter(pk=job.pk).update(progress=40)
+    page = signed_in.get(f"/imports/{job.pk}/").content.decode()
+    assert "Reading the file… 40%" in page
+    assert '<progress value="40" max="100"' in page
+    ImportJob.objects.filter(pk=job.pk).update(decks=[DECK])
+    fragment = signed_in.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"})
+    assert fragment["HX-Redirect"] == f"/imports/{job.pk}/preview/"
+
+
+DECK = {
+    "key": "Deck",
+    "name": "Deck",
+    "cards": 3,
+    "reviews": 0,
+    "without_language": 3,
+    "detected": "es",
+    "language": "es",
+}
+
+
+def test_the_preview_page_queries_do_not_grow_with_decks(
+    signed_in, learner, django_assert_max_num_queries
+):
+    decks = [DECK | {"key": f"Deck {n}", "name": f"Deck {n}"} for n in range(50)]
+    job = ImportJob.objects.create(
+        owner=learner, file_name="many.apkg", file_format="apkg", status="preview", decks=decks
+    )
+    with django_assert_max_num_queries(5):
+        page = signed_in.get(f"/imports/{job.pk}/preview/").content.decode()
+    assert page.count('<option value="es" selected>') == 50
 
 
 def test_bad_file_type_is_a_form_error(submit):
