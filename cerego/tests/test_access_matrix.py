@@ -137,6 +137,7 @@ class World:
     private: Catalog  # the owner's, shared with the viewer and the editor
     card: Flashcard  # in `private`, shared on its own with the outsider
     unlisted: Catalog  # the owner's, opened by its share link
+    public: Catalog  # the owner's, in the library
     viewer_share: CatalogShare
     card_share: FlashcardShare
     quiz: Quiz  # the owner's open quiz on `private`
@@ -307,6 +308,15 @@ ROUTES: dict[str, Route] = {
         GET=PAGE_READ,
         POST=Call(page_edit(302), NEW_CARD),
     ),
+    # A public catalog: everyone signed in reads it; only its owner changes it.
+    "decks:catalog-detail[public]": route(
+        to("decks:catalog-detail", "public"),
+        GET=signed_in(200),
+        POST=Call(roles(LOGIN, 403, 403, 403, 302, 403), NEW_CARD),
+    ),
+    "decks:catalog-delete[public]": route(
+        to("decks:catalog-delete", "public"), POST=roles(LOGIN, 403, 403, 403, 302, 403)
+    ),
     "decks:catalog-settings": route(
         to("decks:catalog-settings", "private"),
         GET=page_own(200),
@@ -373,6 +383,9 @@ ROUTES: dict[str, Route] = {
         POST=Call(roles(LOGIN, 400, 400, 302, 302, 400), csv_upload),
     ),
     "imports:export": route(to("imports:export", "private", query="?format=csv"), GET=PAGE_READ),
+    "imports:export[public]": route(
+        to("imports:export", "public", query="?format=csv"), GET=signed_in(200)
+    ),
     "imports:detail": route(to("imports:detail", "job"), GET=page_mine(200)),
     # --- Accounts API --------------------------------------------------------------------
     "token-obtain": route(
@@ -453,6 +466,20 @@ ROUTES: dict[str, Route] = {
         GET=API_READ,
         PATCH=Call(api_own(200), {"name": "Renamed"}),
         DELETE=api_own(204),
+    ),
+    "catalog-detail[public]": route(
+        to("catalog-detail", "public"),
+        GET=api_signed_in(200),
+        PATCH=Call(roles(401, 403, 403, 403, 200, 403), {"name": "Renamed"}),
+        DELETE=roles(401, 403, 403, 403, 204, 403),
+    ),
+    "catalog-flashcards[public]": route(
+        to("catalog-flashcards", "public"),
+        GET=api_signed_in(200),
+        POST=Call(roles(401, 403, 403, 403, 201, 403), NEW_CARD),
+    ),
+    "catalog-shares[public]": route(
+        to("catalog-shares", "public"), GET=roles(401, 403, 403, 403, 200, 403)
     ),
     "catalog-copy": route(to("catalog-copy", "private"), POST=roles(401, 404, 201, 201, 201, 404)),
     "catalog-flashcards": route(
@@ -630,6 +657,8 @@ def build_world() -> World:
         share_token=new_share_token(),
     )
     CatalogFlashcardFactory(catalog=unlisted, flashcard__language=spanish)
+    public = CatalogFactory(owner=owner, language=spanish, visibility=Catalog.Visibility.PUBLIC)
+    CatalogFlashcardFactory(catalog=public, flashcard__language=spanish)
     quiz = quiz_create(user=owner, catalog=private)
     # The stranger was a viewer once: started a session, then the owner revoked the share.
     was_shared = CatalogShare.objects.create(catalog=private, user=stranger, role=Role.VIEWER)
@@ -673,6 +702,7 @@ def build_world() -> World:
         private=private,
         card=cards[0],
         unlisted=unlisted,
+        public=public,
         viewer_share=viewer_share,
         card_share=card_share,
         quiz=quiz,
