@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 import fsrs
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
 from decks.models import Catalog
@@ -15,8 +15,16 @@ from quizzes.selectors.settings import study_settings_of
 
 
 def quizzes_of(user: User) -> QuerySet[Quiz]:
-    """The learner's quizzes, newest first."""
-    return Quiz.objects.filter(user=user).order_by("-created_at", "-id")
+    """The learner's quizzes, newest first: of everything due, or of a catalog they may
+    still study. A quiz on a catalog no longer shared with them, or made private, goes with
+    the catalog: its cards are invisible to them now (an unlisted catalog's quiz stays, as
+    they opened it by its link)."""
+    studyable = (
+        Q(catalog__isnull=True)
+        | Q(catalog__visibility=Catalog.Visibility.UNLISTED)
+        | Q(catalog__in=catalogs_visible_to(user))
+    )
+    return Quiz.objects.filter(studyable, user=user).order_by("-created_at", "-id")
 
 
 def quiz_of(user: User, quiz_id: int) -> Quiz | None:

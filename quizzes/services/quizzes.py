@@ -26,6 +26,7 @@ from quizzes import memory
 from quizzes.grading import Grade, grade_choice, grade_typed, normalize_answer, rating_for
 from quizzes.models import CardProgress, Quiz, QuizQuestion, QuizType, Rating
 from quizzes.selectors import study
+from quizzes.selectors.quizzes import quizzes_of
 from quizzes.selectors.sessions import open_quiz_of
 from quizzes.selectors.settings import study_settings_of
 from quizzes.services.reviews import review_record
@@ -397,7 +398,7 @@ def quiz_answer_submit(
     now = now or timezone.now()
     # The quiz first, then its question: every answer to a quiz takes its locks in this
     # order, so two answers at once (a phone flushing its queue) wait instead of deadlocking.
-    quiz = Quiz.objects.select_for_update().filter(pk=quiz_id, user=user).first()
+    quiz = quizzes_of(user).select_for_update(of=("self",)).filter(pk=quiz_id).first()
     if quiz is None:
         raise QuizNotFound()
     question = (
