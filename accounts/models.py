@@ -144,6 +144,8 @@ class AuditEvent(models.Model):
         REGISTERED = "registered", "Registered"
         WAITLIST_APPROVED = "waitlist_approved", "Waitlist entry approved"
         WAITLIST_REJECTED = "waitlist_rejected", "Waitlist entry rejected"
+        DATA_EXPORTED = "data_exported", "Data downloaded"
+        ACCOUNT_DELETED = "account_deleted", "Account deleted"
 
     # Free text, not choices: other apps record their own actions (sharing, deletions).
     action = models.CharField(max_length=64, db_index=True)

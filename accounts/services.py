@@ -1,3 +1,4 @@
+import logging
 from functools import partial
 from typing import Any
 
@@ -224,3 +225,38 @@ def admin_user_ensure(*, username: str, email: str, password: str) -> tuple[User
     user.is_admin = user.is_superuser = user.is_active = True
     user.save()
     return user, False
+
+
+# --- The learner's own data: re-asking the password, deleting the account --------------
+# (The download itself is assembled in quizzes, the app that can read every other.)
+
+logger = logging.getLogger(__name__)
+
+PASSWORD_INCORRECT = "Your password was entered incorrectly."  # noqa: S105 (a message)
+
+
+def user_password_confirm(*, user: User, password: str) -> None:
+    """Refuse, on the `password` field, unless `password` is the user's: asked again before
+    a download of everything or the deletion of the account."""
+    if not user.check_password(password):
+        raise ValidationError({"password": PASSWORD_INCORRECT}, code="password_incorrect")
+
+
+@transaction.atomic
+def user_delete(*, user: User, password: str, ip: str | None) -> None:
+    """Delete the account and everything it owns, once the password is given again.
+
+    Goes: the user's settings, catalogs (public ones too, with others' progress on their
+    cards), cards, shares given and received, progress, reviews, quizzes, parameter fits,
+    imports and tokens — every row that points at the user cascades. Stays: catalogs others
+    copied (a copy is the copier's catalog of the copier's cards) and the audit trail, which
+    keeps the username at the time but no longer points at the user.
+    """
+    user_password_confirm(user=user, password=password)
+    user_id = user.pk
+    audit_event_record(
+        action=AuditEvent.Action.ACCOUNT_DELETED, actor=user, target=f"user {user_id}", ip=ip
+    )
+    refresh_tokens_revoke(user=user)
+    user.delete()
+    logger.info("account deleted", extra={"user_id": user_id})

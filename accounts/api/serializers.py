@@ -50,3 +50,9 @@ class PasswordResetConfirmInputSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64, help_text="The uidb64 part of the mailed link.")
     token = serializers.CharField(max_length=128, help_text="The token part of the mailed link.")
     new_password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH)
+
+
+class AccountDeleteInputSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, help_text="Your password, again."
+    )

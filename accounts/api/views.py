@@ -3,6 +3,7 @@ from typing import Any, cast
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, AuthenticationFailed
@@ -110,7 +111,22 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class BodyOnDeleteSchema(AutoSchema):
+    """drf-spectacular documents no request body on DELETE; deleting the account has one."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"  # the base class reads a body for unsafe methods only
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 class MeView(APIView):
+    schema = BodyOnDeleteSchema()
+
     @extend_schema(responses={200: s.MeSerializer, 401: UNAUTHORIZED})
     def get(self, request: Request) -> Response:
         return Response(s.MeSerializer(request.user).data)
@@ -124,6 +140,21 @@ class MeView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_update(user=cast(User, request.user), **serializer.validated_data)
         return Response(s.MeSerializer(user).data)
+
+    @extend_schema(
+        request=s.AccountDeleteInputSerializer,
+        responses={204: None, 400: INVALID, 401: UNAUTHORIZED},
+    )
+    def delete(self, request: Request) -> Response:
+        """Delete my account and everything it owns; the password is asked again."""
+        serializer = s.AccountDeleteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_delete(
+            user=cast(User, request.user),
+            password=serializer.validated_data["password"],
+            ip=client_ip(request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PasswordChangeView(APIView):

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from quizzes.api import optimize, progress, quizzes, reviews, settings, stats
+from quizzes.api import account_data, optimize, progress, quizzes, reviews, settings, stats
 
 router = SimpleRouter()
 router.register("quiz-types", quizzes.QuizTypeViewSet, basename="quiz-type")
@@ -14,6 +14,7 @@ urlpatterns = [
     path(
         "auth/settings/retention/", optimize.RetentionView.as_view(), name="api-settings-retention"
     ),
+    path("auth/export/", account_data.AccountExportView.as_view(), name="api-account-export"),
     path("reviews/sync/", reviews.ReviewSyncView.as_view(), name="api-reviews-sync"),
     path("stats/", stats.StatisticsView.as_view(), name="api-stats"),
     *router.urls,
