@@ -143,6 +143,7 @@ class World:
     quiz: Quiz  # the owner's open quiz on `private`
     lost_quiz: Quiz  # the stranger's, drawn on `private` while it was shared with them
     job: ImportJob  # the owner's
+    preview: ImportJob  # the owner's, read and waiting for its languages to be confirmed
     entry: WaitlistEntry
     admin_objects: dict[str, int] = field(default_factory=dict)
 
@@ -262,6 +263,13 @@ ROUTES: dict[str, Route] = {
     ),
     # --- Learning pages ------------------------------------------------------------------
     "settings": route(to("settings"), GET=signed_in(200), POST=Call(signed_in(200), {})),
+    # Both ask the password again: a post without it shows the form with its error.
+    "account-export": route(
+        to("account-export"), GET=signed_in(200), POST=Call(signed_in(200), {})
+    ),
+    "account-delete": route(
+        to("account-delete"), GET=signed_in(200), POST=Call(signed_in(200), {})
+    ),
     "settings-optimize": route(to("settings-optimize"), GET=signed_in(405), POST=signed_in(302)),
     # The signed link authorises, whoever follows it (one-click unsubscribe from a mail).
     "reminders-unsubscribe": route(
@@ -389,6 +397,13 @@ ROUTES: dict[str, Route] = {
         to("imports:export", "public", query="?format=csv"), GET=signed_in(200)
     ),
     "imports:detail": route(to("imports:detail", "job"), GET=page_mine(200)),
+    # Confirming without a language for the deck is a form error (400) for the owner.
+    "imports:preview": route(
+        to("imports:preview", "preview"), GET=page_mine(200), POST=Call(page_mine(400), {})
+    ),
+    "imports:cancel": route(
+        to("imports:cancel", "preview"), GET=roles(LOGIN, *[405] * 5), POST=page_mine(302)
+    ),
     # --- Accounts API --------------------------------------------------------------------
     "token-obtain": route(
         to("token-obtain"),
@@ -396,7 +411,14 @@ ROUTES: dict[str, Route] = {
     ),
     "token-refresh": route(to("token-refresh"), POST=Call(everyone(401), {"refresh": "nope"})),
     "api-logout": route(to("api-logout"), POST=Call(everyone(401), {"refresh": "nope"})),
-    "api-me": route(to("api-me"), GET=api_signed_in(200), PATCH=Call(api_signed_in(200), {})),
+    # Deleting the account needs the password again: without it, a 400 that deletes nothing.
+    "api-me": route(
+        to("api-me"),
+        GET=api_signed_in(200),
+        PATCH=Call(api_signed_in(200), {}),
+        DELETE=Call(api_signed_in(400), {}),
+    ),
+    "api-account-export": route(to("api-account-export"), GET=api_signed_in(200)),
     "api-password-change": route(to("api-password-change"), POST=Call(api_signed_in(400), {})),
     "api-password-reset": route(
         to("api-password-reset"), POST=Call(everyone(202), {"email": "nobody@example.com"})
@@ -672,6 +694,14 @@ def build_world() -> World:
     for user in (owner, viewer, editor, stranger, outsider, staff):
         study_settings_of(user)  # returning learners: a refused request creates none
     job = ImportJob.objects.create(owner=owner, file_name="words.csv", file_format="csv")
+    deck = {"key": "Words", "name": "Words", "cards": 1, "reviews": 0, "without_language": 1}
+    preview = ImportJob.objects.create(
+        owner=owner,
+        file_name="words.apkg",
+        file_format="apkg",
+        status=ImportJob.Status.PREVIEW,
+        decks=[{**deck, "detected": "es", "language": None}],
+    )
     refresh = RefreshToken.for_user(owner)
     refresh.blacklist()
     admin_objects = {
@@ -713,6 +743,7 @@ def build_world() -> World:
         quiz=quiz,
         lost_quiz=lost_quiz,
         job=job,
+        preview=preview,
         entry=WaitlistEntryFactory(),
         admin_objects=admin_objects,
     )
