@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 from decks.models import Catalog
+from decks.selectors import catalogs_visible_to
 from quizzes import memory
 from quizzes.models import Quiz, QuizQuestion, Rating
 from quizzes.selectors import study
@@ -97,6 +98,11 @@ def session_of(
     return view | {
         "questions": views,
         "catalog_name": quiz.catalog.name if quiz.catalog else None,
+        # An unlisted catalog studied through its share link has no page of its own to
+        # return to: the summary then offers everything due instead.
+        "catalog_openable": quiz.catalog_id is not None
+        and current is None
+        and catalogs_visible_to(user).filter(pk=quiz.catalog_id).exists(),
         "current": current,
         "feedback": feedback,
         "percent": round(100 * view["score"]) if view["score"] is not None else None,

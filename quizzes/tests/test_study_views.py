@@ -122,7 +122,16 @@ def test_an_unlisted_catalog_is_studied_with_its_share_link(signed_in, spanish, 
     assert signed_in.post(url).status_code == 404
     response = signed_in.post(f"{url}?share=s3cret")
     assert response.status_code == 303
-    assert Quiz.objects.get().catalog == unlisted
+    quiz = Quiz.objects.get()
+    assert quiz.catalog == unlisted
+
+    # Its page opens only through the link, so the summary offers everything due instead.
+    question = first_question(quiz)
+    answer(signed_in, quiz, question, answer=question.expected_answer, rating=3)
+    summary = signed_in.get(session_url(quiz)).content.decode()
+    assert "Session complete" in summary
+    assert f'href="{reverse("study-all")}"' in summary
+    assert reverse("decks:catalog-detail", args=[unlisted.pk]) not in summary
 
 
 # Each quiz type, as a page and as an HTMX fragment
@@ -312,6 +321,9 @@ def test_the_summary_after_the_last_answer(signed_in, learner, deck):
     assert "Next review in <strong>" in summary
     assert "New" in summary
     assert "Building" in summary
+    assert f'href="{reverse("study-catalog", args=[deck.pk])}"' in summary
+    assert "Study this catalog more" in summary
+    assert f'href="{reverse("decks:catalog-detail", args=[deck.pk])}"' in summary
     assert signed_in.get(reverse("study-catalog", args=[deck.pk])).status_code == 200  # none open
 
 
