@@ -172,6 +172,9 @@ def add_card(page: Page, front: str, back: str) -> None:
     form.get_by_label("Back").fill(back)
     form.get_by_role("button", name="Add").click()
     expect(page.locator("#card-rows")).to_contain_text(front)
+    # Focus back on Front is HTMX's last settling step: before it the new form is not wired
+    # yet, and what is typed into it would not ask for the duplicate warning.
+    expect(form.get_by_label("Front")).to_be_focused()
 
 
 def build_a_catalog(page: Page, shot: Shot) -> Catalog:
