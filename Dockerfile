@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000
 
 WORKDIR /app
+# pg_dump/pg_restore for `manage.py backup_db`/`restore_db` (the compose file's server is 17,
+# Debian's client here is the same major version).
+RUN apt-get update \
+ && apt-get install --yes --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system cerego && useradd --system --gid cerego --home /app cerego
 
 # Dependencies first, so a code change does not reinstall them: exactly the versions in
