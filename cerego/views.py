@@ -1,11 +1,13 @@
 """Process-level endpoints: health probes and the error pages."""
 
 import logging
+import sys
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.views import defaults
@@ -97,7 +99,27 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+# The database down, restarting or over its statement timeout: worth trying again shortly.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database is away. Renders nothing that needs the database (no user,
+    no session): the page must not fail the same way."""
+    if _wants_json(request):
+        detail = "The service is briefly unavailable. Try again in a few seconds."
+        response: HttpResponse = JsonResponse({"detail": detail}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is being handled, so it is still at hand.
+    if isinstance(sys.exception(), DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     if _wants_json(request):
         return JsonResponse({"detail": "Internal server error."}, status=500)
     return render(request, "500.html", status=500)

@@ -6,15 +6,19 @@ Without the binaries the test is skipped, except in CI (CI=true), where it must 
 
 import glob
 import os
+import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 import redis
+
+from cerego.settings import BASE_DIR
 
 
 def free_port() -> int:
@@ -110,3 +114,25 @@ class PostgresCluster:
         if (self.data / "postmaster.pid").exists():
             self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    """The environment of a production process (DEBUG off, tasks queued) on this database."""
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "cerego.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": database_url,
+        "TASKS_BACKEND": "database",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    command = [sys.executable, str(BASE_DIR / "manage.py"), *args]
+    done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        command, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout

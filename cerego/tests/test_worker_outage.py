@@ -4,8 +4,6 @@ The test runs its own PostgreSQL cluster on a free port (never the machine's own
 a real `manage.py db_worker` against it, and stops the cluster for six seconds.
 """
 
-import os
-import secrets
 import subprocess
 import sys
 import time
@@ -16,7 +14,7 @@ import pytest
 import yaml
 
 from cerego.settings import BASE_DIR
-from cerego.tests.servers import PostgresCluster, wait_until
+from cerego.tests.servers import PostgresCluster, manage, production_env, wait_until
 
 
 @pytest.fixture
@@ -28,27 +26,6 @@ def cluster():
         yield cluster
     finally:
         cluster.remove()
-
-
-def production_env(database_url: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    return env | {
-        "DJANGO_SETTINGS_MODULE": "cerego.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": database_url,
-        "TASKS_BACKEND": "database",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    command = [sys.executable, str(BASE_DIR / "manage.py"), *args]
-    done = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        command, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 MIGRATE = (
