@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cerego.settings import BASE_DIR
-from cerego.tests.servers import PostgresCluster, free_port, manage, production_env, wait_until
+from cerego.tests.servers import free_port, manage, production_env, wait_until
 
 PASSWORD = "a-long-test-passphrase-2026"
 
@@ -33,17 +33,6 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(session.session_key)
 """
-
-
-@pytest.fixture
-def cluster():
-    cluster = PostgresCluster()
-    try:
-        cluster.create()
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
 
 
 def fetch(url: str, *, data: dict | None = None, headers: dict | None = None):

@@ -10,23 +10,10 @@ import time
 from pathlib import Path
 
 import psycopg
-import pytest
 import yaml
 
 from cerego.settings import BASE_DIR
-from cerego.tests.servers import PostgresCluster, manage, production_env, wait_until
-
-
-@pytest.fixture
-def cluster():
-    cluster = PostgresCluster()
-    try:
-        cluster.create()
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
-
+from cerego.tests.servers import manage, production_env, wait_until
 
 MIGRATE = (
     "from django.core.management import call_command\n"
