@@ -20,10 +20,7 @@ script does not rot.
 import argparse
 import http.client
 import os
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.servers import ROOT, free_port, gunicorn_start, gunicorn_stop, production_environment
+
 BATCH = 5_000
 WARM_UP = 5  # rounds of requests not counted: connections, caches, the first compile
 LIBRARY_CATALOGS = 20  # public catalogs of someone else, so the visibility filter has work
@@ -225,66 +223,6 @@ def http_fetch(port: int) -> Fetch:
         return response.status
 
     return fetch
-
-
-# --- The server -------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def production_environment(database_url: str, folder: Path) -> dict[str, str]:
-    return os.environ | {
-        "DJANGO_SETTINGS_MODULE": "cerego.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "JWT_SECRET_KEY": secrets.token_urlsafe(64),
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "MEDIA_ROOT": str(folder / "media"),
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def gunicorn_start(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen:
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "cerego.wsgi",
-        "--config",
-        str(ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "2",
-    ]
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited:\n{log.read_text()}")
-        try:
-            if http_fetch(port)("/healthz", {}) == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit(f"gunicorn did not answer in 30 s:\n{log.read_text()}")
-
-
-def gunicorn_stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 # --- Report -----------------------------------------------------------------------------

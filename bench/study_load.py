@@ -1,0 +1,295 @@
+"""A bounded load test: simulated learners studying through the API, on gunicorn with the
+production settings, PostgreSQL and Redis.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cerego_load_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/9 \\
+        .venv/bin/python bench/study_load.py [--learners 100] [--seconds 60] [--instances 1]
+
+DATABASE_URL must be a disposable database (migrated, given `--learners` learners with a
+catalog of `--cards` cards each, reused by later runs). Each learner is a thread with a
+kept-alive connection of its own, in a closed loop and without pauses: get a token, then
+over and over draw a 20-question quiz, answer every question (a choice at random, a typed
+answer, a flip graded Good), read the progress summary, sync one offline review. With
+`--instances 2` two gunicorns serve the same database and Redis and every request goes to
+the other one than the last (scale-out: tokens, quizzes in progress and syncs must not
+care). First the same threads hammer `/healthz` for a baseline measured in the same run.
+
+Prints, per operation: requests, errors (any 5xx or unexpected status), throughput and
+p50/p95/p99 latency, and the ratios to the baseline. Results: docs/reliability.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.servers import ROOT, free_port, gunicorn_start, gunicorn_stop, production_environment
+
+PASSWORD = "load-test-passphrase-2026"  # noqa: S105 - a disposable database's learners
+QUIZ_SIZE = 20
+
+
+@dataclass
+class Tally:
+    """Latencies (ms) and unexpected answers of one operation, shared by every thread."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.tallies: dict[str, Tally] = defaultdict(Tally)
+
+    def add(self, name: str, ms: float, error: str | None) -> None:
+        with self.lock:
+            tally = self.tallies[name]
+            tally.latencies.append(ms)
+            if error:
+                tally.errors.append(error)
+
+
+class Learner:
+    """One simulated learner: a connection per instance, requests alternating between them."""
+
+    def __init__(self, ports: list[int], recorder: Recorder) -> None:
+        self.connections = [http.client.HTTPConnection("127.0.0.1", p, timeout=60) for p in ports]
+        self.turn = random.randrange(len(ports))
+        self.recorder = recorder
+        self.headers: dict[str, str] = {"Content-Type": "application/json"}
+
+    def call(self, name: str, method: str, path: str, body: object = None, ok=(200,)) -> dict:
+        self.turn = (self.turn + 1) % len(self.connections)
+        connection = self.connections[self.turn]
+        payload = json.dumps(body) if body is not None else None
+        started = time.perf_counter()
+        try:
+            connection.request(method, path, body=payload, headers=self.headers)
+            response = connection.getresponse()
+            raw = response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as failure:
+            connection.close()
+            self.recorder.add(name, (time.perf_counter() - started) * 1000, repr(failure))
+            return {}
+        ms = (time.perf_counter() - started) * 1000
+        error = None if status in ok else f"{status} {raw[:200]!r}"
+        self.recorder.add(name, ms, error)
+        return json.loads(raw) if raw and status in ok else {}
+
+    def sign_in(self, username: str) -> None:
+        tokens = self.call(
+            "token", "POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD}
+        )
+        self.headers["Authorization"] = f"Bearer {tokens['access']}"
+
+    def study(self, catalog: int) -> None:
+        quiz = self.call(
+            "create quiz",
+            "POST",
+            "/api/v1/quizzes/",
+            {"catalog": catalog, "size": QUIZ_SIZE},
+            (201,),
+        )
+        for question in quiz.get("questions", []):
+            self.call(
+                "answer", "POST", f"/api/v1/quizzes/{quiz['id']}/answers/", answer_of(question)
+            )
+        self.call("progress summary", "GET", "/api/v1/progress/summary/")
+        if quiz.get("questions"):
+            review = {
+                "client_review_id": str(uuid.uuid4()),
+                "flashcard": random.choice(quiz["questions"])["flashcard"],
+                "rating": random.choice([1, 3, 3, 3, 4]),
+                "reviewed_at": datetime.now(UTC).isoformat(),
+                "response_ms": 2500,
+                "quiz_type": "flip",
+            }
+            self.call("sync one review", "POST", "/api/v1/reviews/sync/", [review])
+
+
+def answer_of(question: dict) -> dict:
+    body: dict = {"question": question["id"], "response_ms": random.randint(1500, 9000)}
+    body["client_review_id"] = str(uuid.uuid4())
+    if question["quiz_type"] == "flip":
+        body["rating"] = random.choice([1, 3, 3, 3, 4])
+    elif question["quiz_type"] == "true_false":
+        body["answer"] = random.choice(["true", "false"])
+    elif question.get("choices"):
+        body["answer"] = random.choice(question["choices"])
+    else:
+        body["answer"] = random.choice(["a guess", "word number 7"])
+    return body
+
+
+# --- Data -------------------------------------------------------------------------------
+
+
+def learners_ensure(count: int, cards: int) -> list[tuple[str, int]]:
+    """`count` learners `load-<n>`, each with a catalog of `cards` cards and room to study
+    it all day (daily limits raised), made once and reused."""
+    from accounts.models import User
+    from accounts.services import user_create
+    from bench.catalog_pages import _catalog_fill
+    from decks.models import Catalog, Language
+    from quizzes.models import StudySettings
+    from quizzes.selectors.settings import study_settings_of
+    from quizzes.services.quiz_types import quiz_types_seed
+
+    quiz_types_seed()
+    spanish, _ = Language.objects.get_or_create(code="es", defaults={"name": "Spanish"})
+    made = []
+    for n in range(count):
+        username = f"load-{n}"
+        user = User.objects.filter(username=username).first() or user_create(
+            username=username, email=f"{username}@example.com", password=PASSWORD
+        )
+        catalog = Catalog.objects.filter(owner=user).first()
+        if catalog is None or catalog.memberships.count() != cards:
+            Catalog.objects.filter(owner=user).delete()
+            catalog = _catalog_fill(user, f"Load {n}", spanish, cards)
+        study_settings_of(user)
+        made.append((username, catalog.pk))
+    StudySettings.objects.filter(user__username__startswith="load-").update(
+        daily_new_limit=9999, daily_review_limit=9999
+    )
+    return made
+
+
+# --- Running ----------------------------------------------------------------------------
+
+
+def run_threads(count: int, seconds: float, work) -> float:
+    """`work(n, deadline)` in `count` threads started together; the wall time it took."""
+    barrier = threading.Barrier(count + 1)
+    deadline_box: list[float] = []
+
+    def run(n: int) -> None:
+        barrier.wait()
+        work(n, deadline_box[0])
+
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    deadline_box.append(time.perf_counter() + seconds)
+    started = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def table(tallies: dict[str, Tally], wall: dict[str, float], baseline: str) -> str:
+    base = tallies[baseline]
+    base_rate = len(base.latencies) / wall[baseline]
+    base_p99 = percentile(base.latencies, 0.99)
+    lines = [
+        "| operation | requests | errors | req/s | × baseline req/s | p50 ms | p95 ms | p99 ms "
+        "| p99 × baseline |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, tally in tallies.items():
+        rate = len(tally.latencies) / wall[name]
+        p99 = percentile(tally.latencies, 0.99)
+        lines.append(
+            f"| {name} | {len(tally.latencies):,} | {len(tally.errors)} | {rate:.1f} "
+            f"| {rate / base_rate:.2f} | {statistics.median(tally.latencies):.1f} "
+            f"| {percentile(tally.latencies, 0.95):.1f} | {p99:.1f} | {p99 / base_p99:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--cards", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--baseline-seconds", type=float, default=15)
+    parser.add_argument("--instances", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
+        raise SystemExit("Set DATABASE_URL (a disposable PostgreSQL database) and REDIS_URL.")
+
+    folder = Path(tempfile.mkdtemp(prefix="cerego-load-"))
+    environment = production_environment(database_url, folder) | {
+        # One loopback client logs in all the learners: flood control would refuse it.
+        "THROTTLE_TOKEN_RATE": "100000/minute",
+        "AXES_FAILURE_LIMIT": "100000",
+    }
+    os.environ.update(environment)
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    learners = learners_ensure(args.learners, args.cards)
+    print(
+        f"{len(learners)} learners with {args.cards} cards each, ready in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+    ports = [free_port() for _ in range(args.instances)]
+    servers = [
+        gunicorn_start(port, environment, folder / f"gunicorn-{port}.log", workers=args.workers)
+        for port in ports
+    ]
+    recorder = Recorder()
+    wall: dict[str, float] = {}
+    try:
+        clients = [Learner(ports, recorder) for _ in learners]
+
+        def healthz(n: int, deadline: float) -> None:
+            while time.perf_counter() < deadline:
+                clients[n].call("healthz (baseline)", "GET", "/healthz")
+
+        wall["healthz (baseline)"] = run_threads(len(clients), args.baseline_seconds, healthz)
+        for n, (username, _) in enumerate(learners):
+            clients[n].sign_in(username)
+
+        def study(n: int, deadline: float) -> None:
+            while time.perf_counter() < deadline:
+                clients[n].study(learners[n][1])
+
+        elapsed = run_threads(len(clients), args.seconds, study)
+        wall |= {name: elapsed for name in recorder.tallies if name not in wall}
+    finally:
+        for server in servers:
+            gunicorn_stop(server)
+    recorder.tallies.pop("token", None)
+    wall.pop("token", None)
+    print(
+        f"\n{args.learners} learners, {args.instances} instance(s) × {args.workers} gunicorn "
+        f"workers, {args.seconds:.0f} s of study after {args.baseline_seconds:.0f} s of "
+        "baseline:\n"
+    )
+    print(table(recorder.tallies, wall, "healthz (baseline)"))
+    errors = [error for tally in recorder.tallies.values() for error in tally.errors]
+    for error in errors[:10]:
+        print("error:", error)
+    if errors:
+        raise SystemExit(f"{len(errors)} errors")
+
+
+if __name__ == "__main__":
+    main()
