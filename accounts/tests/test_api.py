@@ -326,6 +326,7 @@ def test_every_auth_endpoint_is_in_the_schema(client):
         "token/",
         "token/refresh/",
         "logout/",
+        "logout-everywhere/",
         "register/",
         "me/",
         "settings/",
@@ -337,6 +338,10 @@ def test_every_auth_endpoint_is_in_the_schema(client):
         assert f"/api/v1/auth/{path}" in schema["paths"], path
     token = schema["paths"]["/api/v1/auth/token/"]["post"]
     assert set(token["responses"]) >= {"200", "400", "401", "429"}
+    everywhere = schema["paths"]["/api/v1/auth/logout-everywhere/"]["post"]
+    assert set(everywhere["responses"]) == {"204", "401"}
+    assert everywhere["security"] == [{"jwtAuth": []}]
+    assert "requestBody" not in everywhere
 
 
 def test_unknown_users_and_wrong_passwords_get_the_same_401(api_client, learner):
