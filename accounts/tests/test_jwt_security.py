@@ -325,3 +325,24 @@ def test_a_refresh_token_sent_twice_at_once_rotates_once(learner):
         thread.join(timeout=60)
 
     assert sorted(answers) == [200, 401, 401, 401, 401, 401]
+
+
+def test_a_password_staff_set_in_admin_revokes_the_users_tokens(client, learner, staff):
+    pair = obtain(learner)
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[learner.pk]),
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert_refused(me(pair["access"]), "token_revoked")
+    assert me(obtain(learner, NEW_PASSWORD)["access"]).status_code == 200
+
+
+def test_checking_the_token_version_costs_no_extra_query(learner, django_assert_num_queries):
+    client = as_bearer(obtain(learner)["access"])
+
+    with django_assert_num_queries(1):  # the user, read once for the version and the answer
+        assert client.get(ME).status_code == 200
