@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
 
 from accounts.models import AuditEvent, User, UserSettings
+from accounts.services import tokens_revoke_all
 
 
 class UserSettingsInline(admin.StackedInline):
@@ -22,10 +23,22 @@ class UserChangeFormWithEmail(UserChangeForm):
         fields = "__all__"
 
 
+class PasswordSetForm(AdminPasswordChangeForm):
+    """Staff set (or disable) someone's password: their API tokens stop working too, as
+    after a change of their own."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            tokens_revoke_all(user=user)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = UserChangeFormWithEmail
     add_form = UserCreationForm
+    change_password_form = PasswordSetForm
     list_display = ["username", "email", "is_admin", "is_active", "created_at", "last_login"]
     list_filter = ["is_admin", "is_superuser", "is_active"]
     search_fields = ["username", "email"]

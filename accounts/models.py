@@ -69,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254, help_text="Unique regardless of case.")
     is_admin = models.BooleanField(default=False, help_text="Staff: may use Django admin.")
     is_active = models.BooleanField(default=True)
+    # Signed into every API token; bumping it (a password change, logging out everywhere)
+    # makes every token issued before refused at once, not only when it expires.
+    token_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -138,6 +141,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", "Failed login"
         LOCKOUT = "lockout", "Locked out"
         LOGOUT = "logout", "Logged out"
+        LOGOUT_EVERYWHERE = "logout_everywhere", "Logged out everywhere"
         PASSWORD_CHANGED = "password_changed", "Password changed"
         PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
         PASSWORD_RESET = "password_reset", "Password reset"

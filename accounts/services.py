@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -128,17 +129,42 @@ def refresh_tokens_revoke(*, user: User) -> int:
 
 
 @transaction.atomic
+def tokens_revoke_all(*, user: User) -> None:
+    """Make every API token of the user stop working now, access tokens included.
+
+    Bumps the token version every token carries (the authentication refuses any other)
+    and blacklists the outstanding refresh tokens. Web sessions are not touched.
+    """
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1)
+    user.refresh_from_db(fields=["token_version"])
+    refresh_tokens_revoke(user=user)
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User, ip: str | None) -> None:
+    """Sign the user's API clients out on every device."""
+    tokens_revoke_all(user=user)
+    audit_event_record(
+        action=AuditEvent.Action.LOGOUT_EVERYWHERE,
+        actor=user,
+        target=f"user {user.pk}",
+        ip=ip,
+        extra={"via": "api"},
+    )
+
+
+@transaction.atomic
 def user_password_set(
     *, user: User, password: str, action: str = AuditEvent.Action.PASSWORD_CHANGED, ip: str | None
 ) -> User:
-    """Set a new password (validated), revoke the user's refresh tokens and record it."""
+    """Set a new password (validated), revoke the user's API tokens and record it."""
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as error:
         raise ValidationError({"new_password": error.messages}) from error
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
-    refresh_tokens_revoke(user=user)
+    tokens_revoke_all(user=user)
     audit_event_record(action=action, actor=user, target=f"user {user.pk}", ip=ip)
     return user
 

@@ -1,6 +1,15 @@
-from rest_framework import serializers
-from rest_framework_simplejwt.serializers import PasswordField, TokenObtainPairSerializer
+from typing import Any, cast
 
+from rest_framework import serializers
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.serializers import (
+    PasswordField,
+    TokenObtainPairSerializer,
+    TokenRefreshSerializer,
+)
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+from accounts.api.authentication import TOKEN_VERSION_CLAIM, VersionedRefreshToken, token_user
 from accounts.models import PASSWORD_MAX_LENGTH, User
 
 TOKEN_MAX_LENGTH = 4096
@@ -12,6 +21,8 @@ class TokenPairSerializer(serializers.Serializer):
 
 
 class TokenObtainInputSerializer(TokenObtainPairSerializer):
+    token_class = VersionedRefreshToken
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"] = serializers.CharField(
@@ -22,6 +33,29 @@ class TokenObtainInputSerializer(TokenObtainPairSerializer):
 
 class RefreshInputSerializer(serializers.Serializer):
     refresh = serializers.CharField(max_length=TOKEN_MAX_LENGTH)
+
+
+class TokenRefreshInputSerializer(TokenRefreshSerializer):
+    """Trade a refresh token for a new pair, once, while its user may still use it."""
+
+    refresh = serializers.CharField(max_length=TOKEN_MAX_LENGTH)
+    token_class = VersionedRefreshToken
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        refresh = self.token_class(attrs["refresh"])  # checks signature, expiry, blacklist
+        user = token_user(refresh)
+        # Refresh tokens always rotate. Only the request that blacklists this one gets a new
+        # pair: two refreshes of the same token at once (two app instances) get one, not two.
+        # (blacklist() returns get_or_create's pair, whatever its annotation says.)
+        _, blacklisted_now = cast(tuple[BlacklistedToken, bool], refresh.blacklist())
+        if not blacklisted_now:
+            raise InvalidToken("Token is blacklisted")
+        refresh.set_jti()
+        refresh.set_exp()
+        refresh.set_iat()
+        refresh[TOKEN_VERSION_CLAIM] = user.token_version
+        refresh.outstand()
+        return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -74,6 +74,8 @@ class TokenObtainView(TokenObtainPairView):
 class TokenRefreshRotateView(TokenRefreshView):
     """Trade a refresh token for a new pair; the old refresh token is blacklisted."""
 
+    serializer_class = s.TokenRefreshInputSerializer
+
     @extend_schema(responses={200: s.TokenPairSerializer, 400: INVALID, 401: UNAUTHORIZED})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
@@ -108,6 +110,15 @@ class LogoutView(APIView):
             ip=client_ip(request),
             extra={"via": "api"},
         )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutEverywhereView(APIView):
+    """Log out on every device: every access and refresh token of the account stops working."""
+
+    @extend_schema(request=None, responses={204: None, 401: UNAUTHORIZED})
+    def post(self, request: Request) -> Response:
+        services.user_logout_everywhere(user=cast(User, request.user), ip=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -158,7 +169,7 @@ class MeView(APIView):
 
 
 class PasswordChangeView(APIView):
-    """Change the password; every refresh token the user holds stops working."""
+    """Change the password; every token the user holds stops working, this one included."""
 
     @extend_schema(
         request=s.PasswordChangeInputSerializer,

@@ -12,6 +12,7 @@ from accounts.services import (
     admin_user_ensure,
     audit_event_record,
     refresh_tokens_revoke,
+    tokens_revoke_all,
     user_create,
 )
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -136,6 +137,21 @@ def test_refresh_tokens_revoke_blacklists_only_this_users_tokens():
 
     assert refresh_tokens_revoke(user=ada) == 2
     assert refresh_tokens_revoke(user=ada) == 0
+    assert BlacklistedToken.objects.filter(token__user=bob).count() == 0
+
+
+def test_tokens_revoke_all_bumps_the_version_and_blacklists_only_this_users_tokens():
+    ada, bob = cast(User, UserFactory()), cast(User, UserFactory())
+    for user in (ada, ada, bob):
+        RefreshToken.for_user(user)
+
+    tokens_revoke_all(user=ada)
+    tokens_revoke_all(user=ada)
+
+    assert ada.token_version == 2  # the instance in hand is up to date, not only the row
+    assert User.objects.get(pk=ada.pk).token_version == 2
+    assert User.objects.get(pk=bob.pk).token_version == 0
+    assert BlacklistedToken.objects.filter(token__user=ada).count() == 2
     assert BlacklistedToken.objects.filter(token__user=bob).count() == 0
 
 

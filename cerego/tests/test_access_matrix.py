@@ -411,6 +411,8 @@ ROUTES: dict[str, Route] = {
     ),
     "token-refresh": route(to("token-refresh"), POST=Call(everyone(401), {"refresh": "nope"})),
     "api-logout": route(to("api-logout"), POST=Call(everyone(401), {"refresh": "nope"})),
+    # Revokes every token of the caller's own account (the test client forces its login).
+    "api-logout-everywhere": route(to("api-logout-everywhere"), POST=api_signed_in(204)),
     # Deleting the account needs the password again: without it, a 400 that deletes nothing.
     "api-me": route(
         to("api-me"),
