@@ -1,7 +1,7 @@
 """How fast a learner's catalogs and a page of their cards answer, at 10,000 and 100,000 cards.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cerego_perf_bench \\
-        .venv/bin/python bench/catalog_pages.py [--requests 40] [--sizes 10000 100000]
+        .venv/bin/python -m bench.catalog_pages [--requests 40] [--sizes 10000 100000]
 
 Starts gunicorn itself (2 workers, DEBUG off, a generated SECRET_KEY, on a free loopback
 port) against DATABASE_URL, which must be a disposable database: the benchmark migrates it

@@ -3,7 +3,7 @@ production settings, PostgreSQL and Redis.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cerego_load_bench \\
     REDIS_URL=redis://127.0.0.1:6379/9 \\
-        .venv/bin/python bench/study_load.py [--learners 100] [--seconds 60] [--instances 1]
+        .venv/bin/python -m bench.study_load [--learners 100] [--seconds 60] [--instances 1]
 
 DATABASE_URL must be a disposable database (migrated, given `--learners` learners with a
 catalog of `--cards` cards each, reused by later runs). Each learner is a thread with a
