@@ -76,10 +76,7 @@ class Learner:
         payload = json.dumps(body) if body is not None else None
         started = time.perf_counter()
         try:
-            connection.request(method, path, body=payload, headers=self.headers)
-            response = connection.getresponse()
-            raw = response.read()
-            status = response.status
+            status, raw = self._send(connection, method, path, payload)
         except (OSError, http.client.HTTPException) as failure:
             connection.close()
             self.recorder.add(name, (time.perf_counter() - started) * 1000, repr(failure))
@@ -89,10 +86,28 @@ class Learner:
         self.recorder.add(name, ms, error)
         return json.loads(raw) if raw and status in ok else {}
 
+    def _send(
+        self, connection: http.client.HTTPConnection, method: str, path: str, payload: str | None
+    ) -> tuple[int, bytes]:
+        """One request; sent again once on a fresh connection when the server had closed the
+        kept-alive one meanwhile (gunicorn's keepalive is 5 s), as HTTP clients do."""
+        for attempt in (1, 2):
+            try:
+                connection.request(method, path, body=payload, headers=self.headers)
+                response = connection.getresponse()
+                return response.status, response.read()
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                connection.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     def sign_in(self, username: str) -> None:
         tokens = self.call(
             "token", "POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD}
         )
+        if "access" not in tokens:
+            raise SystemExit(f"{username} cannot sign in: {self.recorder.tallies['token'].errors}")
         self.headers["Authorization"] = f"Bearer {tokens['access']}"
 
     def study(self, catalog: int) -> None:

@@ -136,3 +136,58 @@ def manage(env: dict[str, str], *args: str) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def web_env(database_url: str, folder: Path) -> dict[str, str]:
+    """A production environment for gunicorn on this database, migrated and with its static
+    files collected (the pages need the manifest)."""
+    env = production_env(database_url) | {
+        "TASKS_BACKEND": "immediate",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(folder / "static"),
+    }
+    manage(env, "migrate", "--verbosity=0")
+    manage(env, "collectstatic", "--no-input", "--verbosity=0")
+    return env
+
+
+class Gunicorn:
+    """gunicorn (one worker, two threads) with `env` on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        self.env = env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = folder / f"gunicorn-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            str(BASE_DIR / "gunicorn.conf.py"),
+            f"--bind=127.0.0.1:{self.port}",
+            "--workers=1",
+            "--threads=2",
+            "cerego.wsgi:application",
+        ]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+                command, env=self.env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_until(self.answers, 30, f"gunicorn on port {self.port}")
+
+    def answers(self) -> bool:
+        assert self.process is not None
+        assert self.process.poll() is None, self.log.read_text()
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -6,8 +6,6 @@ and gunicorn with the production settings against it.
 """
 
 import json
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cerego.settings import BASE_DIR
-from cerego.tests.servers import free_port, manage, production_env, wait_until
+from cerego.tests.servers import Gunicorn, manage, wait_until, web_env
 
 PASSWORD = "a-long-test-passphrase-2026"
 
@@ -51,48 +48,14 @@ def fetch(url: str, *, data: dict | None = None, headers: dict | None = None):
 @pytest.fixture
 def app(cluster, tmp_path: Path):
     """gunicorn with the production settings on the cluster, and a signed-in learner."""
-    env = production_env(cluster.url) | {
-        "TASKS_BACKEND": "immediate",
-        "SECURE_SSL_REDIRECT": "false",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_THREADS": "2",
-        "PORT": str(free_port()),
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
-    manage(env, "migrate", "--verbosity=0")
-    manage(env, "collectstatic", "--no-input", "--verbosity=0")
+    env = web_env(cluster.url, tmp_path)
     session_key = manage(env, "shell", "--no-imports", "-c", SIGN_IN).strip()
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            str(BASE_DIR / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{env['PORT']}",
-            "cerego.wsgi:application",
-        ],
-        env=env,
-        cwd=BASE_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{env['PORT']}"
-
-    def up() -> bool:
-        assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-        try:
-            return fetch(f"{base}/healthz")[0] == 200
-        except OSError:
-            return False
-
+    server = Gunicorn(env, tmp_path)
     try:
-        wait_until(up, 30, "gunicorn")
-        yield base, session_key, tmp_path / "gunicorn.log"
+        server.start()
+        yield server.url, session_key, server.log
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+        server.stop()
 
 
 def test_the_app_answers_503_while_the_database_is_away_and_recovers(cluster, app):
