@@ -160,7 +160,8 @@ def test_apkg_import_matches_the_manifest(do_import, learner, file):
     assert "Default" not in per_catalog
     assert set(job.catalogs.values_list("language__code", "owner")) == {("es", learner.pk)}
     assert "media files are not imported" in job.detail
-    comer = Flashcard.objects.get(front="comer")
+    comer = Flashcard.objects.get(front_normalized="comer")
+    assert comer.front == "<b>comer</b>"  # the bold of the package is kept
     assert comer.back == "to eat\nYo como pan todos los días."
     assert Flashcard.objects.get(front="tomar").back == "to take"  # the first one wins
 
