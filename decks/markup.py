@@ -114,6 +114,8 @@ def card_html(text: str) -> str:
     """Safe HTML of stored card text: only the subset's bare tags count as markup, all else
     is escaped, so even hostile text written to the database past the services shows as
     text; newlines become <br>."""
+    if "<" not in text:  # most cards: no markup to keep, nothing for nh3 to balance
+        return html.escape(text, quote=False).replace("\n", "<br>")
     escaped = "".join(
         part if _MARKUP.fullmatch(part) else html.escape(part, quote=False)
         for part in _MARKUP_SPLIT.split(text)
