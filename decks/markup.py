@@ -5,6 +5,7 @@ and their closing tags are markup, and a newline is a line break. Everything els
 literal text: "vector<int>", "AT&T" and "&amp;" are shown as typed. So a card without
 markup is exactly what it was before formatting was kept, and one rule serves storing
 (`sanitise`, `card_text_clean`), showing (`card_html`) and grading (`plain_text`).
+Typed text that spells a subset tag is markup; one decoded from an HTML entity is not.
 """
 
 import html
@@ -12,6 +13,7 @@ import re
 
 import nh3
 
+WORD_JOINER = "\u2060"
 TAGS = frozenset({"b", "i", "u", "sub", "sup", "ruby", "rt", "rp"})
 _MARKUP = re.compile(r"</?(?:b|i|u|sub|sup|ruby|rt|rp)>")
 _MARKUP_SPLIT = re.compile(f"({_MARKUP.pattern})")
@@ -62,10 +64,16 @@ def _subset_html(markup: str) -> str:
     return nh3.clean(marked, tags=set(TAGS), attributes={})
 
 
+def _literal(text: str) -> str:
+    """Decoded text that spells a subset tag (`&lt;b&gt;`) kept from reading as one: a word
+    joiner after its `<` shows nothing and breaks the match; `plain_text` drops it."""
+    return _MARKUP.sub(lambda tag: f"<{WORD_JOINER}{tag[0][1:]}", html.unescape(text))
+
+
 def _html_to_card_text(subset_html: str) -> str:
     """Entities decoded in the text between the subset's tags."""
     return "".join(
-        part if _MARKUP.fullmatch(part) else html.unescape(part)
+        part if _MARKUP.fullmatch(part) else _literal(part)
         for part in _MARKUP_SPLIT.split(subset_html)
     )
 
@@ -107,7 +115,7 @@ def plain_text(text: str) -> str:
     duplicates found and languages detected on."""
     if "<" not in text:
         return text
-    return _MARKUP.sub("", _READING.sub("", text))
+    return _MARKUP.sub("", _READING.sub("", text)).replace(WORD_JOINER, "")
 
 
 def card_html(text: str) -> str:

@@ -17,7 +17,7 @@ from decks.importers import ImportFileError, ImportLimits, detect_format, parse_
 from decks.importers.anki import parse_apkg
 from decks.importers.delimited import parse_delimited
 from decks.importers.scratch import LOCK_FILE, SCRATCH_PREFIX, scratch_folder, scratch_sweep
-from decks.markup import sanitise
+from decks.markup import card_html, plain_text, sanitise
 from decks.tests.anki_fixtures import (
     ANKI_FIXTURES,
     APKG_FILES,
@@ -120,6 +120,9 @@ def test_html_is_reduced_to_the_formatting_subset():
     assert sanitise("<b>comer</b> <script>alert(1)</script>", single_line=True) == "<b>comer</b>"
     assert sanitise('apple<br><img src="pic.png">[sound:a.mp3]') == "apple"
     assert sanitise("Tom &amp; Jerry") == "Tom & Jerry"
+    # An escaped tag stays text: shown as typed, not read as bold.
+    assert plain_text(sanitise("a &lt;b&gt; &amp; c")) == "a <b> & c"
+    assert card_html(sanitise("a &lt;b&gt; c")) == "a &lt;\u2060b&gt; c"
 
 
 def _package_of(*notes: tuple[str, str]) -> io.BytesIO:
