@@ -10,7 +10,8 @@ register = template.Library()
 
 @register.filter
 def card_text(text: str) -> SafeString:
-    """Card text as safe HTML: bold, ruby and the rest shown, everything else escaped."""
+    """Card text as safe HTML for an element's content (not an attribute: quotes are left
+    as they are): bold, ruby and the rest shown, everything else escaped."""
     return mark_safe(card_html(str(text)))  # noqa: S308 - card_html escapes all but the subset
 
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.template import Context, Template
 
 from decks.markup import card_html, card_text_clean, plain_text
 
@@ -58,3 +59,14 @@ def test_card_html_shows_the_subset_and_escapes_everything_else():
 def test_card_html_never_lets_an_attribute_or_other_tag_through(hostile):
     tags = re.findall(r"<[^>]*>", card_html(hostile))
     assert all(re.fullmatch(r"</?(b|i|u|sub|sup|ruby|rt|rp)>|<br>", tag) for tag in tags)
+
+
+def test_the_template_filters_show_formatting_or_plain_text():
+    template = Template("{% load cards %}<p>{{ t|card_text }}</p><p title='{{ t|card_plain }}'>")
+
+    shown = template.render(Context({"t": "<ruby>漢字<rt>かんじ</rt></ruby>\n<b x=1>y</b>'"}))
+
+    assert shown == (
+        "<p><ruby>漢字<rt>かんじ</rt></ruby><br>&lt;b x=1&gt;y'</p>"
+        "<p title='漢字\n&lt;b x=1&gt;y&#x27;'>"
+    )
