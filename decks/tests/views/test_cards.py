@@ -83,3 +83,17 @@ def test_hostile_html_in_the_database_shows_as_text_on_the_card_pages(matrix):
         assert "&lt;b onmouseover=" in page
         assert "<script>alert" not in page
         assert "<u>hi</u>" in page
+
+
+def test_editing_a_card_keeps_its_line_breaks(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    Flashcard.objects.filter(pk=card.pk).update(back="to eat\nYo como pan.")
+    client = page_client(matrix["users"]["owner"])
+    url = f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/"
+
+    form = client.get(url).content.decode()
+    client.post(url, {"front": "hola", "back": "to eat<br>Yo como pan.", "hint": ""})
+
+    assert 'value="to eat&lt;br&gt;Yo como pan."' in form
+    card.refresh_from_db()
+    assert card.back == "to eat\nYo como pan."
