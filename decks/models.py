@@ -4,6 +4,8 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 
+from decks.markup import plain_text
+
 FRONT_MAX_LENGTH = 500
 BACK_MAX_LENGTH = 5000
 HINT_MAX_LENGTH = 500
@@ -14,9 +16,10 @@ CATALOG_DESCRIPTION_MAX_LENGTH = 5000
 def normalize_front(text: str) -> str:
     """The form in which a word is unique inside a catalog.
 
-    Unicode NFKC, case-folded, whitespace collapsed: "Ｃafé " and "café" are one word.
+    Unicode NFKC, case-folded, whitespace collapsed, markup and ruby readings left out:
+    "Ｃafé ", "<b>café</b>" and "café" are one word.
     """
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(unicodedata.normalize("NFKC", plain_text(text)).casefold().split())
 
 
 def normalize_language_code(code: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
+from decks.markup import plain_text
 from quizzes.models import Rating
 
 RECALL_TYPES = frozenset({"typed", "reverse_typed"})
@@ -111,11 +112,14 @@ def answer_diff(given: str, expected: str) -> list[dict[str, str]]:
 
 
 def grade_typed(given: str, expected: str) -> Grade:
-    """Right, right with a typo, or wrong; any of `a; b` alternatives may be typed."""
+    """Right, right with a typo, or wrong; any of `a; b` alternatives may be typed.
+
+    The card's formatting is not typed: "漢字" answers <ruby>漢字<rt>かんじ</rt></ruby>."""
     typed = normalize_answer(given)
+    text = plain_text(expected)
     alternatives = [
-        option for option in (normalize_answer(part) for part in expected.split(";")) if option
-    ] or [normalize_answer(expected)]
+        option for option in (normalize_answer(part) for part in text.split(";")) if option
+    ] or [normalize_answer(text)]
     if typed in alternatives:
         return Grade(correct=True, expected=expected)
     best = min(alternatives, key=lambda option: Levenshtein.distance(typed, option))
@@ -128,8 +132,10 @@ def grade_typed(given: str, expected: str) -> Grade:
 
 
 def grade_choice(given: str, expected: str) -> Grade:
-    """A choice is the chosen text itself; compared after the same normalisation."""
-    return Grade(correct=normalize_answer(given) == normalize_answer(expected), expected=expected)
+    """A choice is the chosen text itself; compared without markup, after the same
+    normalisation."""
+    correct = normalize_answer(plain_text(given)) == normalize_answer(plain_text(expected))
+    return Grade(correct=correct, expected=expected)
 
 
 # Without history of their own, how long a learner takes to answer, by quiz difficulty.

@@ -40,8 +40,8 @@ from decks.importers import (
     Rejection,
     RevlogReview,
 )
-from decks.importers.html import has_media, html_to_text
 from decks.importers.scratch import scratch_folder
+from decks.markup import has_media, plain_text, sanitise
 
 COLLECTION_BY_META_VERSION = {
     1: "collection.anki2",
@@ -378,7 +378,7 @@ def _scheduler_version(connection: sqlite3.Connection, tables: set[str]) -> int:
 
 
 def _preview(text: str) -> str:
-    text = html_to_text(text, single_line=True)
+    text = plain_text(sanitise(text, single_line=True))
     return text if len(text) <= PREVIEW_LENGTH else text[: PREVIEW_LENGTH - 1] + "…"
 
 
@@ -401,16 +401,16 @@ def _note_to_row(
     hint_at = note_type.field_index("hint")
     front, back = fields[front_at], fields[back_at]
     for side, value in (("front", front), ("back", back)):
-        if has_media(value) and not html_to_text(value):
+        if has_media(value) and not plain_text(sanitise(value)).strip():
             return Rejection(
                 number,
                 f"{where}: its {side} is only an image or sound, and media is not imported.",
             )
     return ParsedRow(
         row=number,
-        front=html_to_text(front, single_line=True),
-        back=html_to_text(back),
-        hint=html_to_text(fields[hint_at]) if hint_at is not None and hint_at < len(fields) else "",
+        front=sanitise(front, single_line=True),
+        back=sanitise(back),
+        hint=sanitise(fields[hint_at]) if hint_at is not None and hint_at < len(fields) else "",
         deck=deck,
     )
 

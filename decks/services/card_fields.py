@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
+from decks.markup import card_text_clean
 from decks.models import (
     BACK_MAX_LENGTH,
     FRONT_MAX_LENGTH,
@@ -105,11 +106,16 @@ def flashcard_fields_clean(
 ) -> CardFields:
     """Strip and check a card's fields; ValidationError lists every problem, by field.
 
+    HTML beyond the formatting subset is reduced to its text here (`decks.markup`), so
+    every door stores card text the same way.
+
     `catalog` is the catalog the card goes into: the language defaults to the catalog's,
     and another one is refused (load it with `select_related("language")` to keep this
     free of queries).
     """
-    front, back, hint = (text_newlines_normalize(text).strip() for text in (front, back, hint))
+    front, back, hint = (
+        card_text_clean(text_newlines_normalize(text)).strip() for text in (front, back, hint)
+    )
     normalized = normalize_front(front)
     errors: dict[str, str] = {}
     for label, value, limit in (

@@ -4,7 +4,6 @@ Both formats read back through the importer into the same cards, which the tests
 """
 
 import csv
-import html
 import io
 
 import genanki
@@ -13,6 +12,7 @@ from django.utils.text import slugify
 
 from decks.importers.delimited import COLUMNS, cell_for_spreadsheet
 from decks.importers.scratch import scratch_folder
+from decks.markup import card_html
 from decks.models import Catalog, Flashcard
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "apkg": "application/octet-stream"}
@@ -61,11 +61,6 @@ def catalog_export_csv(*, catalog: Catalog) -> bytes:
     return out.getvalue().encode()
 
 
-def _anki_html(text: str) -> str:
-    # Anki fields are HTML: escape the plain text and keep its line breaks visible.
-    return html.escape(text).replace("\n", "<br>")
-
-
 def catalog_export_apkg(*, catalog: Catalog) -> bytes:
     """An Anki package with one deck named after the catalog; cards carry no languages."""
     deck = genanki.Deck(ANKI_DECK_ID_BASE + catalog.pk, catalog.name)
@@ -73,7 +68,7 @@ def catalog_export_apkg(*, catalog: Catalog) -> bytes:
         deck.add_note(
             genanki.Note(
                 model=ANKI_MODEL,
-                fields=[_anki_html(card.front), _anki_html(card.back), _anki_html(card.hint)],
+                fields=[card_html(card.front), card_html(card.back), card_html(card.hint)],
                 guid=genanki.guid_for("cerego", card.pk),
             )
         )

@@ -30,7 +30,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import ngettext
 
 from accounts.models import User
@@ -47,6 +46,7 @@ from decks.importers import (
 from decks.importers import parse_file as importers_parse_file
 from decks.importers.language import SAMPLE_TEXTS, language_detect
 from decks.importers.scratch import scratch_sweep
+from decks.markup import card_text_clean, plain_text
 from decks.models import (
     CATALOG_NAME_MAX_LENGTH,
     Catalog,
@@ -259,7 +259,7 @@ def import_decks_read(
             deck["without_language"] += 1
             sample = texts.setdefault(key, [])
             if len(sample) < SAMPLE_TEXTS:
-                sample.append(strip_tags(row.front))
+                sample.append(plain_text(card_text_clean(row.front)))
     for key, deck in decks.items():
         detected = language_detect(texts[key], languages=languages) if key in texts else None
         deck["detected"] = deck["language"] = detected

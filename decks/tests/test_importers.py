@@ -9,14 +9,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import genanki
 import pytest
 import zstandard
 
 from decks.importers import ImportFileError, ImportLimits, detect_format, parse_file
 from decks.importers.anki import parse_apkg
 from decks.importers.delimited import parse_delimited
-from decks.importers.html import html_to_text
 from decks.importers.scratch import LOCK_FILE, SCRATCH_PREFIX, scratch_folder, scratch_sweep
+from decks.markup import card_html, plain_text, sanitise
 from decks.tests.anki_fixtures import (
     ANKI_FIXTURES,
     APKG_FILES,
@@ -114,11 +115,48 @@ def test_detect_format_refuses_other_kinds_of_file():
         detect_format(name="words.xlsx", head=b"\x00")
 
 
-def test_html_is_reduced_to_safe_text():
-    assert html_to_text("to eat<br><div>Yo como&nbsp;pan.</div>") == "to eat\nYo como pan."
-    assert html_to_text("<b>comer</b> <script>alert(1)</script>", single_line=True) == "comer"
-    assert html_to_text('apple<br><img src="pic.png">[sound:a.mp3]') == "apple"
-    assert html_to_text("a &lt;b&gt; &amp; c") == "a <b> & c"
+def test_html_is_reduced_to_the_formatting_subset():
+    assert sanitise("to eat<br><div>Yo como&nbsp;pan.</div>") == "to eat\nYo como pan."
+    assert sanitise("<b>comer</b> <script>alert(1)</script>", single_line=True) == "<b>comer</b>"
+    assert sanitise('apple<br><img src="pic.png">[sound:a.mp3]') == "apple"
+    assert sanitise("Tom &amp; Jerry") == "Tom & Jerry"
+    # An escaped tag stays text: shown as typed, not read as bold.
+    assert plain_text(sanitise("a &lt;b&gt; &amp; c")) == "a <b> & c"
+    assert card_html(sanitise("a &lt;b&gt; c")) == "a &lt;\u2060b&gt; c"
+
+
+def _package_of(*notes: tuple[str, str]) -> io.BytesIO:
+    deck = genanki.Deck(1_900_000_001, "Formatted")
+    for front, back in notes:
+        deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=[front, back]))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "formatted.apkg"
+        genanki.Package(deck).write_to_file(str(path))
+        return io.BytesIO(path.read_bytes())
+
+
+def test_anki_formatting_in_the_subset_is_kept():
+    package = _package_of(
+        ("<strong>comer</strong>", "to <b>eat</b>, <i>to</i> <u>dine</u>"),
+        ("<ruby>漢字<rt>かんじ</rt></ruby>", "Chinese characters"),
+        ("H<sub>2</sub>O", "water, m<sup>3</sup>"),
+    )
+    rows = [(row.front, row.back) for row in parse_apkg(package).rows]
+    assert rows == [
+        ("<b>comer</b>", "to <b>eat</b>, <i>to</i> <u>dine</u>"),
+        ("<ruby>漢字<rt>かんじ</rt></ruby>", "Chinese characters"),
+        ("H<sub>2</sub>O", "water, m<sup>3</sup>"),
+    ]
+
+
+def test_anki_html_outside_the_subset_is_reduced_to_text():
+    package = _package_of(
+        ("la fresa<script>alert(1)</script>", '<img src="x" onerror="alert(1)">strawberry'),
+        ('<a href="javascript:alert(1)">el huevo</a>', '<b style="color:red" class="x">egg</b>'),
+        ('<span style="font-size:2em">la pera</span>', "<font color=red>pear</font>"),
+    )
+    rows = [(row.front, row.back) for row in parse_apkg(package).rows]
+    assert rows == [("la fresa", "strawberry"), ("el huevo", "<b>egg</b>"), ("la pera", "pear")]
 
 
 @pytest.mark.parametrize("file", APKG_FILES)
@@ -145,10 +183,10 @@ def test_apkg_layouts_give_the_manifest_notes(file):
 
 
 @pytest.mark.parametrize("file", APKG_FILES)
-def test_apkg_fields_become_plain_text(file):
+def test_apkg_fields_become_card_text(file):
     with (ANKI_FIXTURES / file).open("rb") as apkg:
         rows = {row.front: row for row in parse_apkg(apkg).rows}
-    assert rows["comer"].back == "to eat\nYo como pan todos los días."
+    assert rows["<b>comer</b>"].back == "to eat\nYo como pan todos los días."
     assert rows["la manzana"].back == "apple"  # the picture is dropped
     assert rows["la fresa"].back == "strawberry 🍓"
     assert "الزيتونة" in rows["la aceituna"].back

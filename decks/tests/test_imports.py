@@ -1,10 +1,12 @@
 import csv
 import io
 import os
+import sqlite3
 import tempfile
 import threading
 import time
 import zipfile
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -160,7 +162,8 @@ def test_apkg_import_matches_the_manifest(do_import, learner, file):
     assert "Default" not in per_catalog
     assert set(job.catalogs.values_list("language__code", "owner")) == {("es", learner.pk)}
     assert "media files are not imported" in job.detail
-    comer = Flashcard.objects.get(front="comer")
+    comer = Flashcard.objects.get(front_normalized="comer")
+    assert comer.front == "<b>comer</b>"  # the bold of the package is kept
     assert comer.back == "to eat\nYo como pan todos los días."
     assert Flashcard.objects.get(front="tomar").back == "to take"  # the first one wins
 
@@ -429,6 +432,51 @@ def test_apkg_export_round_trips(do_import, learner):
     assert again.created_count == 2
     assert again.catalogs.get().name == "Spanish::Basics"
     assert set(Flashcard.objects.values_list("front", "back", "hint", "language__code")) == before
+
+
+@pytest.mark.parametrize(
+    ("export", "file_name"),
+    [(catalog_export_csv, "again.csv"), (catalog_export_apkg, "again.apkg")],
+)
+def test_formatting_survives_an_export_and_its_import(do_import, export, file_name):
+    content = (
+        "front,back,hint\n"
+        '<strong>negrita</strong>,"<i>bold</i>\nH<sub>2</sub>O",<u>hint</u>\n'
+        "<ruby>漢字<rt>かんじ</rt></ruby>,Chinese characters<script>alert(1)</script>,\n"
+        "vector<int>,AT&T &amp; m<sup>3</sup>,\n"
+    )
+    job = do_import("orig.csv", content.encode(), language="es")
+    cards = set(Flashcard.objects.values_list("front", "back", "hint"))
+    assert cards == {
+        ("<b>negrita</b>", "<i>bold</i>\nH<sub>2</sub>O", "<u>hint</u>"),
+        ("<ruby>漢字<rt>かんじ</rt></ruby>", "Chinese characters", ""),
+        ("vector<int>", "AT&T &amp; m<sup>3</sup>", ""),
+    }
+    exported = export(catalog=job.catalogs.get())
+    Flashcard.objects.all().delete()
+    Catalog.objects.all().delete()
+
+    again = do_import(file_name, exported, language="es")
+
+    assert again.created_count == 3
+    assert set(Flashcard.objects.values_list("front", "back", "hint")) == cards
+
+
+def test_the_anki_export_writes_formatting_as_html(learner, spanish):
+    catalog = CatalogFactory(owner=learner, language=spanish)
+    CatalogFlashcardFactory(
+        catalog=catalog, flashcard__front="<b>negrita</b>", flashcard__back="a <i>x</i>\nb & c"
+    )
+
+    with zipfile.ZipFile(io.BytesIO(catalog_export_apkg(catalog=catalog))) as archive:
+        collection = archive.read("collection.anki2")
+    with tempfile.NamedTemporaryFile(suffix=".anki2") as file:
+        file.write(collection)
+        file.flush()
+        with closing(sqlite3.connect(file.name)) as anki:
+            (fields,) = anki.execute("SELECT flds FROM notes").fetchone()
+
+    assert fields.split("\x1f") == ["<b>negrita</b>", "a <i>x</i><br>b &amp; c", ""]
 
 
 def test_language_codes_are_found_case_insensitively(do_import):

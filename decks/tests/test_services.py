@@ -61,6 +61,8 @@ class TestFlashcards:
             ("g" * 501, "cat", "", "front"),
             ("gato", "c" * 5001, "", "back"),
             ("gato", "cat", "h" * 501, "hint"),
+            ("<script>alert(1)</script>", "cat", "", "front"),
+            ("<b></b>", "cat", "", "front"),
         ],
     )
     def test_bad_text_is_refused(self, learner, spanish, front, back, hint, field):
@@ -69,6 +71,30 @@ class TestFlashcards:
 
         assert field in error.value.message_dict
         assert not Flashcard.objects.exists()
+
+    def test_typed_formatting_is_kept_and_other_html_reduced_to_text(self, learner, spanish):
+        card = flashcard_create(
+            owner=learner,
+            front="<strong>gato</strong>",
+            back='cat<script>alert(1)</script> <i onclick="x">feline</i>',
+            hint="<ruby>猫<rt>ねこ</rt></ruby>",
+            language=spanish,
+        )
+
+        card.refresh_from_db()
+        assert (card.front, card.back, card.hint) == (
+            "<b>gato</b>",
+            "cat <i>feline</i>",
+            "<ruby>猫<rt>ねこ</rt></ruby>",
+        )
+        assert card.front_normalized == "gato"
+
+    def test_a_word_in_bold_is_the_same_word(self, spanish):
+        catalog = CatalogFactory(language=spanish)
+        flashcard_create(owner=catalog.owner, catalog=catalog, front="café", back="coffee")
+
+        with pytest.raises(DuplicateFlashcard):
+            flashcard_create(owner=catalog.owner, catalog=catalog, front="<b>Café</b>", back="x")
 
     def test_the_same_word_twice_in_a_catalog_names_the_first(self, spanish):
         catalog = CatalogFactory(language=spanish)

@@ -34,7 +34,9 @@ def card_edit(request: SignedInRequest, pk: int, card_id: int) -> HttpResponse:
     row = access | {"catalog": catalog, "back_from_edit": True}
     if request.GET.get("show") == "row":  # htmx's Cancel: the row as it was
         return render(request, "decks/catalog_detail.html#card-row", row | {"card": card})
-    initial = {"front": card.front, "back": card.back, "hint": card.hint}
+    # The form's one-line inputs would drop a line break: it is shown as <br>, which saving
+    # turns back into one (decks.markup).
+    initial = {key: getattr(card, key).replace("\n", "<br>") for key in ("front", "back", "hint")}
     form = FlashcardForm(request.POST or None, initial=initial | {"language": card.language.code})
     if request.method == "POST" and form.is_valid():
         values = {key: form.cleaned_data[key] for key in ("front", "back", "hint")}

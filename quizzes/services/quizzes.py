@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cerego.exceptions import DomainError
+from decks.markup import plain_text
 from decks.models import Catalog, Flashcard
 from decks.selectors import catalog_flashcard_count
 from decks.services.catalogs import catalog_learner_add
@@ -161,13 +162,14 @@ def _own_window(user: User, language_id: int, exclude: list[int]) -> list:
 
 
 def _distractors(answer: str, texts: list[str], wanted: int) -> list[str]:
-    """Up to `wanted` texts unlike the answer and unlike each other (normalised)."""
-    seen = {normalize_answer(answer)}
+    """Up to `wanted` texts unlike the answer and unlike each other (normalised, without
+    markup: "<b>cat</b>" is no distractor of "cat")."""
+    seen = {normalize_answer(plain_text(answer))}
     picked: list[str] = []
     candidates = list(texts)
     _random.shuffle(candidates)
     for text in candidates:
-        key = normalize_answer(text)
+        key = normalize_answer(plain_text(text))
         if key and key not in seen:
             seen.add(key)
             picked.append(text)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes.grading import Grade, grade_typed, normalize_answer, rating_for
+from quizzes.grading import Grade, grade_choice, grade_typed, normalize_answer, rating_for
 from quizzes.models import Rating
 
 
@@ -30,6 +30,11 @@ from quizzes.models import Rating
         ("がっこう", "がっこう"),
         # alternatives
         ("the dog", "a dog; the dog"),
+        # the card's formatting is not typed, nor a ruby's reading
+        ("bold", "<b>bold</b>"),
+        ("漢字", "<ruby>漢字<rt>かんじ</rt></ruby>"),
+        ("H2O", "H<sub>2</sub>O"),
+        ("the cat", "<i>a</i> cat; <b>the</b> cat"),
     ],
 )
 def test_right_answers_are_recognised_whatever_the_accents_case_or_punctuation(typed, expected):
@@ -73,6 +78,15 @@ def test_a_small_typo_is_right_but_marked_with_the_difference(typed, expected):
 )
 def test_wrong_answers_are_wrong(typed, expected):
     assert not grade_typed(typed, expected).correct
+
+
+def test_the_ruby_reading_alone_is_not_the_answer():
+    assert not grade_typed("かんじ", "<ruby>漢字<rt>かんじ</rt></ruby>").correct
+
+
+def test_a_choice_is_compared_without_its_markup():
+    assert grade_choice("<b>gato</b>", "gato").correct
+    assert not grade_choice("<b>perro</b>", "gato").correct
 
 
 def test_a_diff_shows_what_was_missing():

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from decks.markup import plain_text
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
 from quizzes.grading import normalize_answer
 from quizzes.models import CardProgress, QuizQuestion, QuizType, Rating
@@ -160,6 +161,26 @@ def test_distractors_are_other_cards_never_the_answer_never_twice(learner, deck)
         assert question.expected_answer in question.choices
         assert len(normalized) == len(set(normalized)) == 4
         assert all(choice.startswith("word ") for choice in question.choices)
+
+
+def test_a_distractor_is_never_the_answer_in_other_formatting(learner, spanish, quiz_types):
+    catalog = CatalogFactory(owner=learner, language=spanish)
+    for front, back in [("gato", "cat"), ("el gato", "<b>cat</b>"), ("perro", "<i>dog</i>")]:
+        card = FlashcardFactory(owner=learner, front=front, back=back, language=spanish)
+        CatalogFlashcardFactory(catalog=catalog, flashcard=card)
+    CatalogFlashcardFactory.create_batch(3, catalog=catalog, flashcard__language=spanish)
+
+    quiz = quiz_create(
+        user=learner, catalog=catalog, size=6, quiz_types=["multiple_choice"], now=START
+    )
+
+    for question in quiz.questions.all():
+        plain = [normalize_answer(plain_text(choice)) for choice in question.choices]
+        assert len(plain) == len(set(plain))
+    question = quiz.questions.get(flashcard__front="perro")
+    result, _ = answer_right(learner, question, START)
+    assert result["correct"]
+    assert result["expected"] == "<i>dog</i>"
 
 
 def test_too_few_distractors_means_a_type_that_needs_none(learner, spanish, quiz_types):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from decks.models import Catalog
+from decks.models import Catalog, Flashcard
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes.models import Quiz, QuizQuestion, ReviewLog
 from quizzes.services.quizzes import quiz_create
@@ -325,6 +325,47 @@ def test_the_summary_after_the_last_answer(signed_in, learner, deck):
     assert "Study this catalog more" in summary
     assert f'href="{reverse("decks:catalog-detail", args=[deck.pk])}"' in summary
     assert signed_in.get(reverse("study-catalog", args=[deck.pk])).status_code == 200  # none open
+
+
+# Formatting kept from the cards
+
+
+@pytest.fixture
+def formatted_deck(deck):
+    """The deck with bold fronts, and backs holding HTML the services would never store."""
+    for card in Flashcard.objects.filter(memberships__catalog=deck):
+        Flashcard.objects.filter(pk=card.pk).update(
+            front=f"<b>{card.front}</b>",
+            back=f'{card.back}<script>alert(1)</script><i onclick="alert(2)">!</i>',
+        )
+    return deck
+
+
+def test_a_question_shows_the_cards_bold_and_escapes_other_html(signed_in, learner, formatted_deck):
+    quiz = quiz_of_type(learner, formatted_deck, "multiple_choice")
+    question = first_question(quiz)
+
+    page = signed_in.get(session_url(quiz)).content.decode()
+
+    assert re.search(r'tabindex="-1" lang="es">\s*<b>palabra \d+</b></h2>', page)
+    assert re.search(r'data-speak="palabra \d+"', page)  # spoken without its markup
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "onclick" not in page.replace("&lt;i onclick=", "")
+    html = answer(signed_in, quiz, question, answer=question.expected_answer).content.decode()
+    assert "Right!" in html
+    assert "<script>alert" not in html
+
+
+def test_a_typed_answer_is_graded_without_the_cards_markup(signed_in, learner, formatted_deck):
+    quiz = quiz_of_type(learner, formatted_deck, "reverse_typed")
+    question = first_question(quiz)
+    word = question.flashcard.front.removeprefix("<b>").removesuffix("</b>")
+
+    html = answer(signed_in, quiz, question, answer=word).content.decode()
+
+    assert "Right!" in html
+    assert f"<b>{word}</b>" in html
 
 
 # Buttons elsewhere

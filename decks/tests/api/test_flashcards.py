@@ -141,3 +141,22 @@ def test_a_catalog_filter_that_is_not_ascii_digits_is_a_400(learner_api_client, 
 
     assert response.status_code == 400
     assert "catalog" in response.json()
+
+
+def test_a_card_sent_with_html_keeps_its_formatting_only(learner_api_client, spanish):
+    created = learner_api_client.post(
+        "/api/v1/flashcards/",
+        {
+            "front": "<ruby>猫<rt>ねこ</rt></ruby>",
+            "back": '<strong>cat</strong><img src=x onerror="alert(1)"> & <b class="x">kitten</b>',
+            "language": "es",
+        },
+        format="json",
+    )
+
+    assert created.status_code == 201
+    body = learner_api_client.get(f"/api/v1/flashcards/{created.json()['id']}/").json()
+    assert (body["front"], body["back"]) == (
+        "<ruby>猫<rt>ねこ</rt></ruby>",
+        "<b>cat</b> & <b>kitten</b>",
+    )

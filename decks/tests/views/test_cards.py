@@ -51,3 +51,49 @@ def test_remove_through_htmx_answers_an_empty_row(matrix):
     assert '<span id="card-count" hx-swap-oob="true">0 cards</span>' in response.content.decode()
     assert not catalog.flashcards.exists()
     assert Flashcard.objects.filter(pk=card.pk).exists()
+
+
+def test_a_card_typed_with_formatting_shows_it_and_never_stores_a_script(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    client = page_client(matrix["users"]["owner"])
+
+    client.post(
+        f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/",
+        {"front": "<b>Hola</b>", "back": "hello<script>alert(1)</script>", "hint": "<i>hi</i>"},
+    )
+    page = client.get(f"/catalogs/{catalog.pk}/").content.decode()
+
+    card.refresh_from_db()
+    assert (card.front, card.back, card.hint) == ("<b>Hola</b>", "hello", "<i>hi</i>")
+    assert "<b>Hola</b>" in page
+    assert "<i>hi</i>" in page
+    assert 'hx-confirm="Remove “Hola” from this catalog?"' in page
+
+
+def test_hostile_html_in_the_database_shows_as_text_on_the_card_pages(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    Flashcard.objects.filter(pk=card.pk).update(
+        front='<b onmouseover="alert(1)">Hola</b>', back="<script>alert(2)</script><u>hi</u>"
+    )
+    client = page_client(matrix["users"]["owner"])
+
+    for url in (f"/catalogs/{catalog.pk}/", f"/cards/{card.pk}/"):
+        page = client.get(url).content.decode()
+        assert "<b onmouseover" not in page
+        assert "&lt;b onmouseover=" in page
+        assert "<script>alert" not in page
+        assert "<u>hi</u>" in page
+
+
+def test_editing_a_card_keeps_its_line_breaks(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    Flashcard.objects.filter(pk=card.pk).update(back="to eat\nYo como pan.")
+    client = page_client(matrix["users"]["owner"])
+    url = f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/"
+
+    form = client.get(url).content.decode()
+    client.post(url, {"front": "hola", "back": "to eat<br>Yo como pan.", "hint": ""})
+
+    assert 'value="to eat&lt;br&gt;Yo como pan."' in form
+    card.refresh_from_db()
+    assert card.back == "to eat\nYo como pan."

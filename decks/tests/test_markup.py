@@ -1,0 +1,72 @@
+import re
+
+import pytest
+from django.template import Context, Template
+
+from decks.markup import card_html, card_text_clean, plain_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("<b>bold</b> and <i>italic</i>", "<b>bold</b> and <i>italic</i>"),
+        ("<strong>s</strong> <EM>e</EM> <U>u</U>", "<b>s</b> <i>e</i> <u>u</u>"),
+        ("line one<br>line two<br/>three", "line one\nline two\nthree"),
+        ("<ruby>漢字<rt>かんじ</rt></ruby>", "<ruby>漢字<rt>かんじ</rt></ruby>"),
+        ("<b>unclosed", "<b>unclosed</b>"),
+        ("<script>alert(1)</script>cat", "cat"),
+        ('<img src="x" onerror="alert(1)">cat', "cat"),
+        ('<a href="javascript:alert(1)">cat</a>', "cat"),
+        ('<span style="color:red">cat</span>', "cat"),
+    ],
+)
+def test_typed_html_keeps_the_subset_only(typed, stored):
+    assert card_text_clean(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["vector<int>", "a<b and c>d", "1 < 2 > 0", "AT&T", "a &amp; b", "C++  and\n\nC#", "x<y"],
+)
+def test_text_that_is_not_html_is_kept_as_typed(text):
+    assert card_text_clean(text) == text
+    assert plain_text(text) == text
+
+
+def test_plain_text_drops_markup_and_ruby_readings():
+    assert plain_text("<b>bold</b> <i>x</i>") == "bold x"
+    assert plain_text("<ruby>漢<rp>(</rp><rt>かん</rt><rp>)</rp>字<rt>じ</rt></ruby>") == "漢字"
+
+
+def test_card_html_shows_the_subset_and_escapes_everything_else():
+    assert card_html("<b>bold</b>\nH<sub>2</sub>O") == "<b>bold</b><br>H<sub>2</sub>O"
+    assert card_html("vector<int> & <script>x</script>") == (
+        "vector&lt;int&gt; &amp; &lt;script&gt;x&lt;/script&gt;"
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<b onclick="alert(1)">x</b>',
+        "<b\tonclick=alert(1)>x</b>",
+        '<ruby title="t">x</ruby>',
+        '<img src=x onerror="alert(1)">',
+        "<svg/onload=alert(1)>",
+        "<b><i>x</b>",
+    ],
+)
+def test_card_html_never_lets_an_attribute_or_other_tag_through(hostile):
+    tags = re.findall(r"<[^>]*>", card_html(hostile))
+    assert all(re.fullmatch(r"</?(b|i|u|sub|sup|ruby|rt|rp)>|<br>", tag) for tag in tags)
+
+
+def test_the_template_filters_show_formatting_or_plain_text():
+    template = Template("{% load cards %}<p>{{ t|card_text }}</p><p title='{{ t|card_plain }}'>")
+
+    shown = template.render(Context({"t": "<ruby>漢字<rt>かんじ</rt></ruby>\n<b x=1>y</b>'"}))
+
+    assert shown == (
+        "<p><ruby>漢字<rt>かんじ</rt></ruby><br>&lt;b x=1&gt;y'</p>"
+        "<p title='漢字\n&lt;b x=1&gt;y&#x27;'>"
+    )
