@@ -4,6 +4,7 @@ import os
 import sqlite3
 import tempfile
 import time
+import tracemalloc
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -406,3 +407,24 @@ def test_the_history_kept_from_one_package_is_bounded():
     assert sum(map(len, parsed.reviews.values())) == 5
     assert parsed.reviews_skipped == 4
     assert "Only the first 5 reviews" in " ".join(parsed.notes)
+
+
+def peak_memory_of_parsing(package: bytes, limits: ImportLimits) -> int:
+    tracemalloc.start()
+    try:
+        parse_apkg(io.BytesIO(package), limits=limits)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_history_twice_as_long_costs_no_more_memory():
+    """The revlog is streamed: past the unpacking buffers (a few MB, reached by 100,000
+    rows), what it costs is bounded by the review limit, not by its rows."""
+    limits = ImportLimits(reviews=500)
+    rows_100k = anki_package(10, reviews_per_note=10_000)
+    rows_200k = anki_package(10, reviews_per_note=20_000)
+
+    shorter, longer = (peak_memory_of_parsing(p, limits) for p in (rows_100k, rows_200k))
+
+    assert longer < shorter * 1.1
