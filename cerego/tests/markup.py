@@ -25,6 +25,12 @@ class Script:
     def runs(self) -> bool:
         return (self.attrs.get("type") or "").lower() not in DATA_SCRIPT_TYPES
 
+    def allowed_by(self, nonce: str | None) -> bool:
+        """Whether `script-src 'self' 'nonce-…'` lets this script run."""
+        src = self.attrs.get("src") or ""
+        on_this_site = src.startswith("/") and not src.startswith(("//", "/\\"))
+        return on_this_site or (nonce is not None and self.attrs.get("nonce") == nonce)
+
 
 class Page(HTMLParser):
     def __init__(self) -> None:
