@@ -40,11 +40,14 @@ class Page(HTMLParser):
         self.script_urls: list[str] = []  # "a href=javascript:…"
         self.tags: list[str] = []
         self.text = ""  # what the page says, entities decoded, scripts included
+        self.values: list[str] = []  # what its form fields hold (`value` attributes)
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         for name, value in attrs:
+            if name == "value" and value:
+                self.values.append(value)
             if name.startswith("on"):
                 self.handlers.append(f"{tag} {name}={value}")
             scheme = _IGNORED_IN_SCHEME.sub("", value or "").lower()

@@ -1,0 +1,371 @@
+"""Hostile card text is harmless wherever it is shown.
+
+Cards whose front, back and hint hold markup (`<script>`, `<img onerror>`, `javascript:`
+links, `<svg onload>`, attempts to close the surrounding element), entities and RTL
+overrides, in a public and an unlisted catalog with a hostile name, studied so that they
+have a quiz, feedback, progress, a review history and a leech. Every page that shows them,
+as the people who see it, must run none of it: no script of theirs, no event handler, no
+`javascript:` URL, no frame; their words still show. Whatever markup card text may keep,
+it never keeps these. The API returns the text as it was typed, in JSON nobody sniffs as
+HTML; the exports neutralise formulas and escape HTML.
+"""
+
+import csv
+import io
+import json
+import re
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from cerego.tests.markup import Page, parse
+from decks.models import Catalog, Flashcard
+from decks.services.catalogs import catalog_create
+from decks.services.exports import catalog_export_apkg
+from decks.services.flashcards import catalog_flashcard_add, flashcard_create
+from decks.tests.factories import LanguageFactory
+from quizzes.models import CardProgress, Quiz, QuizQuestion
+from quizzes.services.quiz_types import quiz_types_seed
+from quizzes.services.quizzes import quiz_answer_submit, quiz_create
+
+pytestmark = pytest.mark.django_db
+
+RTL = "\u202egnirts desrever\u202c"  # shows as "reversed string" backwards
+
+
+def front(n: int) -> str:
+    return f"<script>alert('front')</script><img src=x onerror=alert(1)>Front{n} {RTL}"
+
+
+def back(n: int) -> str:
+    return (
+        f'<a href="javascript:alert(2)">Back{n}</a><svg onload=alert(3)></svg>'
+        "</textarea></title></span>\"'><script>alert(4)</script> &amp;lt;b&amp;gt; &#60;i&#62;"
+    )
+
+
+def hint(n: int) -> str:
+    return f'<b onmouseover="alert(5)">Hint{n}</b><iframe src="javascript:alert(6)"></iframe>'
+
+
+CATALOG_NAME = "<script>alert('catalog')</script>Hostile<img src=x onerror=alert(7)>"
+DESCRIPTION = '<a href=" javascript:alert(8)">Described</a><object data="javascript:x">'
+FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
+
+
+@dataclass
+class Hostile:
+    owner: User
+    learner: User  # another learner: the library, the share page
+    staff: User
+    public: Catalog
+    unlisted: Catalog
+    card: Flashcard
+    quiz: Quiz
+    answered: int  # a question of `quiz` answered: its feedback
+
+
+@pytest.fixture
+def hostile() -> Hostile:
+    owner, learner = UserFactory(username="owner"), UserFactory(username="learner")
+    staff = UserFactory(username="staffer", is_admin=True, is_superuser=True)
+    spanish = LanguageFactory(code="es", name="Spanish")
+    quiz_types_seed()
+    public, unlisted = (
+        catalog_create(
+            owner=owner,
+            name=CATALOG_NAME,
+            description=DESCRIPTION,
+            visibility=visibility,
+            language=spanish,
+        )
+        for visibility in (Catalog.Visibility.PUBLIC, Catalog.Visibility.UNLISTED)
+    )
+    cards = [
+        flashcard_create(owner=owner, front=front(n), back=back(n), hint=hint(n), catalog=public)
+        for n in range(4)
+    ]
+    for card in cards:
+        catalog_flashcard_add(catalog=unlisted, flashcard=card)
+    quiz = quiz_create(user=owner, catalog=public, size=4)
+    questions = list(quiz.questions.order_by("position"))
+    for question in questions[1:]:
+        quiz_answer_submit(
+            user=owner,
+            quiz_id=quiz.pk,
+            question_id=question.pk,
+            answer=_an_answer(question),
+            rating=1,
+            response_ms=900,
+        )
+    CardProgress.objects.filter(user=owner).update(is_leech=True, lapses=8)
+    return Hostile(owner, learner, staff, public, unlisted, cards[0], quiz, questions[1].pk)
+
+
+def _an_answer(question: QuizQuestion) -> str:
+    if question.quiz_type.code == "true_false":
+        return "false"
+    return question.choices[-1] if question.choices else "wrong"
+
+
+def harmless(page: Page, where: str) -> None:
+    ran = [script for script in page.scripts if script.runs and "alert" in script.text]
+    assert ran == [], f"{where}: a script of the card's ran"
+    assert page.handlers == [], f"{where}: event handlers from card text"
+    assert page.script_urls == [], f"{where}: javascript: URLs from card text"
+    assert FORBIDDEN_TAGS.isdisjoint(page.tags), f"{where}: {FORBIDDEN_TAGS & set(page.tags)}"
+
+
+Url = Callable[[Hostile], str]
+# What each page must show of the hostile content (its words: the markup may be escaped,
+# stripped or kept as harmless formatting), and who looks at it.
+PAGES: dict[str, tuple[Url, str, tuple[str, ...]]] = {
+    "catalog list": (lambda h: reverse("decks:catalog-list"), "owner", ("Hostile",)),
+    "catalog": (
+        lambda h: reverse("decks:catalog-detail", args=[h.public.pk]),
+        "owner",
+        ("Hostile", "Described", "Front0", "Back0", "gnirts desrever"),
+    ),
+    "catalog seen by another learner": (
+        lambda h: reverse("decks:catalog-detail", args=[h.public.pk]),
+        "learner",
+        ("Hostile", "Front3", "Back3"),
+    ),
+    "library": (lambda h: reverse("decks:library"), "learner", ("Hostile", "Described")),
+    "share page": (
+        lambda h: reverse("decks:catalog-shared", args=[h.unlisted.share_token]),
+        "learner",
+        ("Hostile", "Front1", "Back1"),
+    ),
+    "sharing settings": (
+        lambda h: reverse("decks:catalog-share", args=[h.public.pk]),
+        "owner",
+        ("Hostile",),
+    ),
+    "card sharing": (
+        lambda h: reverse("decks:flashcard-share", args=[h.card.pk]),
+        "owner",
+        ("Front0",),
+    ),
+    "card edit": (
+        lambda h: reverse("decks:card-edit", args=[h.public.pk, h.card.pk]),
+        "owner",
+        (front(0), back(0), hint(0)),  # in the form's fields, exactly as typed
+    ),
+    "card removal": (
+        lambda h: reverse("decks:card-remove", args=[h.public.pk, h.card.pk]),
+        "owner",
+        ("Front0",),
+    ),
+    "catalog settings": (
+        lambda h: reverse("decks:catalog-settings", args=[h.public.pk]),
+        "owner",
+        (CATALOG_NAME, DESCRIPTION),
+    ),
+    "study start": (
+        lambda h: (
+            reverse("study-catalog", args=[h.unlisted.pk]) + f"?share={h.unlisted.share_token}"
+        ),
+        "learner",
+        ("Hostile",),
+    ),
+    "study session": (
+        lambda h: reverse("study-session", args=[h.quiz.pk]),
+        "owner",
+        ("Question 1 of 4",),
+    ),
+    "feedback": (
+        lambda h: reverse("study-session", args=[h.quiz.pk]) + f"?answered={h.answered}",
+        "owner",
+        ("Back",),
+    ),
+    "dashboard": (lambda h: reverse("home"), "owner", ("Hostile",)),
+    "statistics": (lambda h: reverse("statistics"), "owner", ("Front", "Back")),
+    "card history": (
+        lambda h: reverse("card-detail", args=[h.card.pk]),
+        "owner",
+        ("Front0", "Back0", "gnirts desrever"),
+    ),
+    "import form": (lambda h: reverse("imports:new"), "owner", ("Hostile",)),
+    "admin card list": (
+        lambda h: reverse("admin:decks_flashcard_changelist"),
+        "staff",
+        ("Front0", "Front3"),
+    ),
+    "admin card": (
+        lambda h: reverse("admin:decks_flashcard_change", args=[h.card.pk]),
+        "staff",
+        (front(0), back(0), hint(0)),
+    ),
+    "admin card history": (
+        lambda h: reverse("admin:decks_flashcard_history", args=[h.card.pk]),
+        "staff",
+        ("Front0",),
+    ),
+    "admin card deletion": (
+        lambda h: reverse("admin:decks_flashcard_delete", args=[h.card.pk]),
+        "staff",
+        ("Front0",),
+    ),
+    "admin catalog list": (
+        lambda h: reverse("admin:decks_catalog_changelist"),
+        "staff",
+        ("Hostile",),
+    ),
+    "admin catalog": (
+        lambda h: reverse("admin:decks_catalog_change", args=[h.public.pk]),
+        "staff",
+        (CATALOG_NAME,),
+    ),
+    "admin audit trail": (
+        lambda h: reverse("admin:accounts_auditevent_changelist"),
+        "staff",
+        (),
+    ),
+}
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_hostile_card_text_is_harmless_on_every_page(hostile, name):
+    url, who, shown = PAGES[name]
+    response = signed_in(getattr(hostile, who)).get(url(hostile), follow=True)
+
+    assert response.status_code == 200, response.content[:500]
+    page = parse(response.content)
+    harmless(page, name)
+    for words in shown:
+        assert words in page.text or words in page.values, f"{name}: {words!r} not shown"
+
+
+def test_the_study_session_shows_the_hostile_cards_words(hostile):
+    """Each question shows a front or a back (the choices: backs), escaped or kept."""
+    client = signed_in(hostile.owner)
+    session = reverse("study-session", args=[hostile.quiz.pk])
+
+    text = parse(client.get(session).content).text
+
+    assert "Front" in text or "Back" in text
+
+
+API: dict[str, Url] = {
+    "cards": lambda h: reverse("flashcard-list"),
+    "card": lambda h: reverse("flashcard-detail", args=[h.card.pk]),
+    "catalog": lambda h: reverse("catalog-detail", args=[h.public.pk]),
+    "catalog cards": lambda h: reverse("catalog-flashcards", args=[h.public.pk]),
+    "quiz": lambda h: reverse("quiz-detail", args=[h.quiz.pk]),
+    "my data": lambda h: reverse("api-account-export"),
+}
+
+
+@pytest.mark.parametrize("name", API)
+def test_the_api_returns_hostile_text_as_typed_in_json(hostile, name):
+    client = APIClient()
+    client.force_authenticate(hostile.owner)
+
+    response = client.get(API[name](hostile))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    strings = set(_strings(json.loads(body)))
+    assert strings & {front(0), back(0), CATALOG_NAME, *(back(n) for n in range(4))}, strings
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+HUNDRED_KB = "<b>" + "x" * 100_000 + "</b>"
+TOO_LONG = re.compile(r"(at most|no more than) \d+ (are allowed|characters)")
+
+
+@pytest.mark.parametrize("field", ["front", "back", "hint"])
+def test_a_100_kb_card_text_is_refused_clearly_on_the_page(hostile, field):
+    fields = {"front": "nuevo", "back": "new", "hint": ""} | {field: HUNDRED_KB}
+
+    response = signed_in(hostile.owner).post(
+        reverse("decks:catalog-detail", args=[hostile.public.pk]), fields
+    )
+
+    assert response.status_code == 400
+    assert TOO_LONG.search(response.content.decode())
+    harmless(parse(response.content), "the refusal")
+    assert hostile.public.memberships.count() == 4
+
+
+@pytest.mark.parametrize("field", ["front", "back", "hint"])
+def test_a_100_kb_card_text_is_refused_clearly_by_the_api(hostile, field):
+    client = APIClient()
+    client.force_authenticate(hostile.owner)
+    fields = {"front": "nuevo", "back": "new"} | {field: HUNDRED_KB}
+
+    response = client.post(reverse("catalog-flashcards", args=[hostile.public.pk]), fields)
+
+    assert response.status_code == 400
+    assert TOO_LONG.search(json.dumps(response.json()))
+    assert hostile.public.memberships.count() == 4
+
+
+def test_a_100_kb_catalog_name_is_refused_clearly(hostile):
+    client = APIClient()
+    client.force_authenticate(hostile.owner)
+
+    response = client.post(reverse("catalog-list"), {"name": "x" * 100_000})
+
+    assert response.status_code == 400
+    assert Catalog.objects.count() == 2
+
+
+def test_the_csv_export_keeps_hostile_text_as_text_and_neutralises_formulas(hostile):
+    flashcard_create(
+        owner=hostile.owner,
+        front='=HYPERLINK("http://evil.example","<b>click</b>")',
+        back="+cmd|' /C calc'!A0",
+        hint="@SUM(1)",
+        catalog=hostile.public,
+    )
+
+    response = signed_in(hostile.learner).get(
+        reverse("imports:export", args=[hostile.public.pk]) + "?format=csv"
+    )
+
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(csv.reader(io.StringIO(body.decode())))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert [front(n) for n in range(4)] == [row[0] for row in rows[:4]]
+
+
+def test_the_anki_export_escapes_hostile_html(hostile):
+    package = zipfile.ZipFile(io.BytesIO(catalog_export_apkg(catalog=hostile.public)))
+    database = sqlite3.connect(":memory:")
+    database.deserialize(package.read("collection.anki2"))
+    fields = [row[0] for row in database.execute("SELECT flds FROM notes")]
+
+    assert len(fields) == 4
+    assert all("<script" not in f and "<img" not in f and "<a " not in f for f in fields)
+    assert any("&lt;script&gt;alert(&#x27;front&#x27;)&lt;/script&gt;" in f for f in fields)
