@@ -18,6 +18,7 @@ import sqlite3
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -195,6 +196,31 @@ PAGES: dict[str, tuple[Url, str, tuple[str, ...]]] = {
         ("Front0", "Back0", "gnirts desrever"),
     ),
     "import form": (lambda h: reverse("imports:new"), "owner", ("Hostile",)),
+    # The fragments htmx swaps in, rendered by the same views.
+    "duplicate warning (htmx)": (
+        lambda h: (
+            reverse("decks:catalog-detail", args=[h.public.pk])
+            + "?"
+            + urlencode({"front": front(0)})
+        ),
+        "owner",
+        ("Front0",),
+    ),
+    "card row (htmx)": (
+        lambda h: reverse("decks:card-edit", args=[h.public.pk, h.card.pk]) + "?show=row",
+        "owner",
+        ("Front0", "Back0"),
+    ),
+    "card edit row (htmx)": (
+        lambda h: reverse("decks:card-edit", args=[h.public.pk, h.card.pk]),
+        "owner",
+        (front(0), back(0), hint(0)),
+    ),
+    "library search (htmx)": (
+        lambda h: reverse("decks:library") + "?search=Hostile",
+        "learner",
+        ("Hostile", "Described"),
+    ),
     "admin card list": (
         lambda h: reverse("admin:decks_flashcard_changelist"),
         "staff",
@@ -242,7 +268,9 @@ def signed_in(user: User) -> Client:
 @pytest.mark.parametrize("name", PAGES)
 def test_hostile_card_text_is_harmless_on_every_page(hostile, name):
     url, who, shown = PAGES[name]
-    response = signed_in(getattr(hostile, who)).get(url(hostile), follow=True)
+    htmx = {"HTTP_HX_REQUEST": "true"} if name.endswith("(htmx)") else {}
+
+    response = signed_in(getattr(hostile, who)).get(url(hostile), follow=True, **htmx)
 
     assert response.status_code == 200, response.content[:500]
     page = parse(response.content)
@@ -369,3 +397,27 @@ def test_the_anki_export_escapes_hostile_html(hostile):
     assert len(fields) == 4
     assert all("<script" not in f and "<img" not in f and "<a " not in f for f in fields)
     assert any("&lt;script&gt;alert(&#x27;front&#x27;)&lt;/script&gt;" in f for f in fields)
+
+
+def test_the_fragments_htmx_swaps_in_after_a_write_are_harmless(hostile):
+    client = signed_in(hostile.owner)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    question = hostile.quiz.questions.order_by("position").first()
+    assert question is not None
+
+    added = client.post(
+        reverse("decks:catalog-detail", args=[hostile.public.pk]),
+        {"front": front(9), "back": back(9), "hint": hint(9)},
+        **htmx,
+    )
+    answered = client.post(
+        reverse("study-session", args=[hostile.quiz.pk]),
+        {"question": question.pk, "answer": _an_answer(question), "rating": 1},
+        **htmx,
+    )
+
+    for name, response in (("card added", added), ("answer feedback", answered)):
+        assert response.status_code == 200
+        harmless(parse(response.content), name)
+    assert "Front9" in parse(added.content).text
+    assert "Back" in parse(answered.content).text
