@@ -26,7 +26,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from cerego.tests.markup import Page, parse
 from decks.models import Catalog, Flashcard
 from decks.services.catalogs import catalog_create
@@ -421,3 +421,16 @@ def test_the_fragments_htmx_swaps_in_after_a_write_are_harmless(hostile):
         harmless(parse(response.content), name)
     assert "Front9" in parse(added.content).text
     assert "Back" in parse(answered.content).text
+
+
+def test_the_downloaded_data_holds_hostile_text_as_typed_in_a_json_attachment(hostile):
+    response = signed_in(hostile.owner).post(
+        reverse("account-export"), {"password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    strings = set(_strings(json.loads(b"".join(response.streaming_content))))
+    assert {front(0), back(0), hint(0), CATALOG_NAME} <= strings
