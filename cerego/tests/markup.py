@@ -38,6 +38,7 @@ class Page(HTMLParser):
         self.scripts: list[Script] = []
         self.handlers: list[str] = []  # "img onerror=…"
         self.script_urls: list[str] = []  # "a href=javascript:…"
+        self.htmx: list[str] = []  # "b hx-get=…": htmx acts on these in swapped-in content
         self.tags: list[str] = []
         self.text = ""  # what the page says, entities decoded, scripts included
         self.values: list[str] = []  # what its form fields hold (`value` attributes)
@@ -50,6 +51,8 @@ class Page(HTMLParser):
                 self.values.append(value)
             if name.startswith("on"):
                 self.handlers.append(f"{tag} {name}={value}")
+            if name.startswith(("hx-", "data-hx-")):
+                self.htmx.append(f"{tag} {name}={value}")
             scheme = _IGNORED_IN_SCHEME.sub("", value or "").lower()
             if name in URL_ATTRIBUTES and scheme.startswith(("javascript:", "vbscript:")):
                 self.script_urls.append(f"{tag} {name}={value}")

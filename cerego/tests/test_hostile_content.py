@@ -1,13 +1,14 @@
 """Hostile card text is harmless wherever it is shown.
 
 Cards whose front, back and hint hold markup (`<script>`, `<img onerror>`, `javascript:`
-links, `<svg onload>`, attempts to close the surrounding element), entities and RTL
-overrides, in a public and an unlisted catalog with a hostile name, studied so that they
-have a quiz, feedback, progress, a review history and a leech. Every page that shows them,
-as the people who see it, must run none of it: no script of theirs, no event handler, no
-`javascript:` URL, no frame; their words still show. Whatever markup card text may keep,
-it never keeps these. The API returns the text as it was typed, in JSON nobody sniffs as
-HTML; the exports neutralise formulas and escape HTML.
+links, `<svg onload>`, htmx attributes, attempts to close the surrounding element),
+entities and RTL overrides, in a public and an unlisted catalog with a hostile name,
+studied so that they have a quiz, feedback, progress, a review history and a leech. Every
+page that shows them, as the people who see it, must run none of it: no script of theirs,
+no event handler, no `javascript:` URL, no frame, no attribute htmx would act on; their
+words still show. Whatever markup card text may keep, it never keeps these. The API
+returns the text as it was typed, in JSON nobody sniffs as HTML; the exports neutralise
+formulas and escape HTML.
 """
 
 import csv
@@ -40,6 +41,7 @@ from quizzes.services.quizzes import quiz_answer_submit, quiz_create
 pytestmark = pytest.mark.django_db
 
 RTL = "\u202egnirts desrever\u202c"  # shows as "reversed string" backwards
+HOSTILE_HTMX = "/logout/?hostile"  # htmx would post it as the page loads
 
 
 def front(n: int) -> str:
@@ -54,7 +56,10 @@ def back(n: int) -> str:
 
 
 def hint(n: int) -> str:
-    return f'<b onmouseover="alert(5)">Hint{n}</b><iframe src="javascript:alert(6)"></iframe>'
+    return (
+        f'<b onmouseover="alert(5)">Hint{n}</b><iframe src="javascript:alert(6)"></iframe>'
+        f'<i hx-post="{HOSTILE_HTMX}" hx-trigger="load" data-hx-get="{HOSTILE_HTMX}">!</i>'
+    )
 
 
 CATALOG_NAME = "<script>alert('catalog')</script>Hostile<img src=x onerror=alert(7)>"
@@ -122,6 +127,7 @@ def harmless(page: Page, where: str) -> None:
     assert ran == [], f"{where}: a script of the card's ran"
     assert page.handlers == [], f"{where}: event handlers from card text"
     assert page.script_urls == [], f"{where}: javascript: URLs from card text"
+    assert not [a for a in page.htmx if HOSTILE_HTMX in a], f"{where}: htmx attributes"
     assert FORBIDDEN_TAGS.isdisjoint(page.tags), f"{where}: {FORBIDDEN_TAGS & set(page.tags)}"
 
 
