@@ -105,6 +105,7 @@ def test_every_response_carries_the_security_headers(site, path, status):
     assert answer.headers["Strict-Transport-Security"] == HSTS
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["Referrer-Policy"] == "same-origin"
+    assert answer.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     # Whitenoise answers before the clickjacking middleware; `frame-ancestors` covers it.
     if not path.startswith("/static/"):
         assert answer.headers["X-Frame-Options"] == "DENY"
