@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -7,6 +8,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import AuditEvent
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from cerego.tests.markup import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +71,82 @@ def test_over_long_login_input_is_a_form_error(client):
 
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
+
+
+# Where `next` may send someone after they log in: only to a page of this site.
+OFF_SITE = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    " //evil.example/",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "http://testserver@evil.example/",
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_login_never_follows_next_off_the_site(client, learner, target):
+    page = client.get(LOGIN, {"next": target})
+
+    response = client.post(
+        LOGIN, {"username": learner.username, "password": DEFAULT_PASSWORD, "next": target}
+    )
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert signed_in_user_id(client) == str(learner.pk)
+
+
+def test_login_follows_next_within_the_site(client, learner):
+    response = client.post(
+        LOGIN, {"username": learner.username, "password": DEFAULT_PASSWORD, "next": "/statistics/"}
+    )
+
+    assert response["Location"] == "/statistics/"
+
+
+@pytest.mark.parametrize("target", OFF_SITE[:3])
+def test_a_signed_in_visit_to_the_login_page_stays_on_the_site(client, learner, target):
+    client.force_login(learner)
+
+    response = client.get(LOGIN, {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", OFF_SITE[:3])
+def test_logout_never_follows_next_off_the_site(client, learner, target):
+    client.force_login(learner)
+
+    response = client.post(LOGOUT, {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert signed_in_user_id(client) is None
+
+
+@pytest.mark.parametrize("target", OFF_SITE[:3])
+def test_the_admin_login_never_follows_next_off_the_site(client, staff, target):
+    response = client.post(
+        reverse("admin:login") + "?" + urlencode({"next": target}),
+        {"username": staff.username, "password": DEFAULT_PASSWORD, "next": target},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"  # LOGIN_REDIRECT_URL, in place of the refused next
+
+
+def test_a_hostile_next_is_escaped_in_the_login_form(client):
+    target = '/"><script>alert(1)</script>'
+
+    page = parse(client.get(LOGIN, {"next": target}).content)
+
+    assert [s.attrs.get("src") for s in page.scripts] == ["/static/vendor/htmx/htmx.min.js"]
+    assert "alert(1)" not in "".join(s.text for s in page.scripts)
 
 
 def test_logout_needs_a_post(client, learner):

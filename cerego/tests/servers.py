@@ -191,3 +191,41 @@ class Gunicorn:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class ProductionSite:
+    """Cerego as deployed: production settings, a database made by `init_db` with its
+    admin, collected static files, gunicorn behind a TLS proxy on loopback (the test sends
+    the proxy's `X-Forwarded-Proto`), the HTTPS redirect on."""
+
+    host = "cerego.example.com"
+    admin = ("site-admin", "site-admin@example.com", "a-long-admin-pass-phrase-2026")
+
+    def __init__(self, folder: Path) -> None:
+        self.env = production_env(f"sqlite:///{folder / 'site.sqlite3'}") | {
+            "JWT_SECRET_KEY": secrets.token_urlsafe(64),
+            "ALLOWED_HOSTS": self.host,
+            "CSRF_TRUSTED_ORIGINS": f"https://{self.host}",
+            "SITE_URL": f"https://{self.host}",
+            "USE_X_FORWARDED_PROTO": "true",
+            "TASKS_BACKEND": "immediate",
+            "STATIC_ROOT": str(folder / "static"),
+            "MEDIA_ROOT": str(folder / "media"),
+            "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587",
+            "ADMIN_USERNAME": self.admin[0],
+            "ADMIN_EMAIL": self.admin[1],
+            "ADMIN_PASSWORD": self.admin[2],
+        }
+        self.server = Gunicorn(self.env, folder)
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def start(self) -> None:
+        manage(self.env, "init_db", "--verbosity=0")
+        manage(self.env, "collectstatic", "--no-input", "--verbosity=0")
+        self.server.start()
+
+    def stop(self) -> None:
+        self.server.stop()

@@ -14,6 +14,7 @@ in ROUTES fails it, with the entry to write. To add one: pick the expectations b
 (PAGE_READ, page_edit(...), API_READ, api_own(...), ...) or write `roles(...)` by hand.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from cerego.tests.markup import parse
 from decks.models import (
     Catalog,
     CatalogShare,
@@ -843,6 +845,21 @@ def _check_status(response: Any, expected: Expect, case: str) -> None:
         assert status == (expected.status if isinstance(expected, Unchanged) else expected), said
 
 
+def _check_policy(response: Any, case: str) -> None:
+    """Every page is under the enforced CSP, and each script it runs is one the policy
+    allows: ours (a src on this site) or carrying the nonce; a script that is neither would
+    be blocked, the page broken."""
+    policy = response.get("Content-Security-Policy", "")
+    assert "Content-Security-Policy-Report-Only" not in response, case
+    assert "frame-ancestors 'none'" in policy, f"{case}: policy {policy!r}"
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    for script in parse(response.content).scripts:
+        if script.runs:
+            assert script.allowed_by(nonce and nonce[1]), f"{case}: {script} under {policy}"
+
+
 CASES = [
     pytest.param(name, method, role, id=f"{name}|{method}|{role}")
     for name, entry in ROUTES.items()
@@ -864,6 +881,7 @@ def test_access(world: World, db: None, name: str, method: str, role: str) -> No
     response = _send(client, method, url, call, world)
 
     _check_status(response, expected, f"{method} {url} as {role}")
+    _check_policy(response, f"{method} {url} as {role}")
     if refused:
         assert snapshot() == before, f"{method} {url} as {role} was refused but changed data"
 

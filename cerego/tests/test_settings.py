@@ -207,8 +207,13 @@ def test_check_deploy_is_clean_under_production_variables(tmp_path):
         "DJANGO_SETTINGS_MODULE": "cerego.settings",
         "DEBUG": "false",
         "SECRET_KEY": PRODUCTION_KEY,
+        "JWT_SECRET_KEY": JWT_KEY,
         "ALLOWED_HOSTS": "cerego.example.com",
+        "CSRF_TRUSTED_ORIGINS": "https://cerego.example.com",
+        "USE_X_FORWARDED_PROTO": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "REDIS_URL": "redis://cache:6379/0",
+        "TASKS_BACKEND": "database",
         "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.com:587",
     }
     result = manage(environment, "check", "--deploy", "--fail-level", "WARNING")

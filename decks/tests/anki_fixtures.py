@@ -159,9 +159,9 @@ def _notes_copy(connection: sqlite3.Connection, notes: int) -> None:
         card_values |= {"id": card_values["id"] + number, "nid": values["id"]}
         new_cards.append(tuple(card_values.values()))
     marks = ", ".join("?" * len(note_columns))
-    connection.executemany(f"INSERT INTO notes VALUES ({marks})", new_notes)  # noqa: S608
+    connection.executemany(f"INSERT INTO notes VALUES ({marks})", new_notes)  # noqa: S608 - only "?" placeholders
     marks = ", ".join("?" * len(card_columns))
-    connection.executemany(f"INSERT INTO cards VALUES ({marks})", new_cards)  # noqa: S608
+    connection.executemany(f"INSERT INTO cards VALUES ({marks})", new_cards)  # noqa: S608 - only "?" placeholders
 
 
 def generated_review(card_number: int, review: int) -> tuple[int, int, int, int]:
