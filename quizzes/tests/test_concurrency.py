@@ -156,3 +156,28 @@ def test_one_review_id_sent_for_two_cards_at_once_is_one_review(studied_card):
     assert sorted(r["status"] for r in results) == ["applied", "rejected"]
     assert ReviewLog.objects.filter(user=user).count() == 1
     assert CardProgress.objects.filter(user=user).count() == 1
+
+
+def test_twenty_answers_to_one_question_at_once_are_one_review(studied_card):
+    """A double-tap on every device: one answer lands, the others get its result (409)."""
+    from quizzes.services.quizzes import AlreadyAnswered, quiz_answer_submit, quiz_create
+
+    user, flashcard = studied_card
+    quiz = quiz_create(user=user, size=1, quiz_types=["typed"], now=NOW)
+    question = quiz.questions.get()
+    outcomes = []
+
+    def tap():
+        try:
+            quiz_answer_submit(
+                user=user, quiz_id=quiz.pk, question_id=question.pk, answer="wrong", now=NOW
+            )
+            outcomes.append("answered")
+        except AlreadyAnswered:
+            outcomes.append("already answered")
+
+    run_at_once([tap] * 20)
+
+    assert sorted(outcomes) == ["already answered"] * 19 + ["answered"]
+    assert ReviewLog.objects.filter(user=user).count() == 1
+    assert CardProgress.objects.get(user=user, flashcard=flashcard).reps == 1
