@@ -8,6 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import AuditEvent
+from accounts.services import user_password_reset
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,9 @@ def admin(db):
     return UserFactory(username="root", is_admin=True, is_superuser=True)
 
 
-def obtain(api_client, username, password=DEFAULT_PASSWORD):
-    return api_client.post(TOKEN, {"username": username, "password": password}, format="json")
+def obtain(api_client, username, password=DEFAULT_PASSWORD, ip="127.0.0.1"):
+    body = {"username": username, "password": password}
+    return api_client.post(TOKEN, body, format="json", REMOTE_ADDR=ip)
 
 
 def bearer(api_client, access):
@@ -165,6 +167,57 @@ def test_locking_another_username_leaves_this_one_alone(api_client, learner):
         obtain(api_client, other.username, "wrong")
 
     assert obtain(api_client, learner.username).status_code == 200
+
+
+@pytest.mark.parametrize("victim", ["learner", "staff"])
+def test_a_stranger_failing_from_elsewhere_does_not_lock_the_account_out(
+    api_client, request, victim
+):
+    user = request.getfixturevalue(victim)
+    stranger = [obtain(api_client, user.username, "guess", ip="203.0.113.9") for _ in range(6)]
+
+    assert [r.status_code for r in stranger] == [401, 401, 401, 401, 429, 429]
+    assert obtain(api_client, user.username, ip="198.51.100.7").status_code == 200
+    assert obtain(api_client, user.username, ip="203.0.113.9").status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lock(api_client, learner):
+    """Without trusted proxies X-Forwarded-For is ignored: the guesser keeps one address."""
+    for n in range(5):
+        api_client.post(
+            TOKEN,
+            {"username": learner.username, "password": "guess"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+
+    assert obtain(api_client, learner.username).status_code == 429
+
+
+def test_guessing_spread_over_many_addresses_locks_the_account_everywhere(
+    api_client, learner, settings
+):
+    limit = settings.ACCOUNT_LOCKOUT_USERNAME_LIMIT
+    addresses = [f"10.0.{n // 4}.{n % 4}" for n in range(limit)]  # never 5 from one
+    for ip in addresses[:-1]:
+        assert obtain(api_client, learner.username, "guess", ip=ip).status_code == 401
+    assert obtain(api_client, learner.username, ip="198.51.100.7").status_code == 200
+
+    last = obtain(api_client, learner.username, "guess", ip=addresses[-1])
+    elsewhere = obtain(api_client, learner.username, ip="198.51.100.7")
+
+    assert last.status_code == elsewhere.status_code == 429
+    assert "locked" in elsewhere.json()["detail"]
+    assert int(elsewhere["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
+
+
+def test_a_reset_password_lifts_both_tiers(api_client, learner, settings):
+    for n in range(settings.ACCOUNT_LOCKOUT_USERNAME_LIMIT):
+        obtain(api_client, learner.username, "guess", ip=f"10.1.{n // 4}.{n % 4}")
+    assert obtain(api_client, learner.username).status_code == 429
+
+    user_password_reset(user=learner, password=NEW_PASSWORD, ip=None)
+
+    assert obtain(api_client, learner.username, NEW_PASSWORD).status_code == 200
 
 
 # --- Registration -------------------------------------------------------------------

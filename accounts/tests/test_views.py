@@ -176,6 +176,19 @@ def test_the_api_and_the_page_share_one_lockout(client, api_client, learner):
     assert log_in(client, learner.username).status_code == 429
 
 
+def test_a_stranger_locks_only_their_own_address_out_of_the_web_login(client, staff):
+    for _ in range(5):
+        client.post(LOGIN, {"username": staff.username, "password": "guess"}, REMOTE_ADDR="1.2.3.4")
+    stranger = client.post(
+        LOGIN, {"username": staff.username, "password": DEFAULT_PASSWORD}, REMOTE_ADDR="1.2.3.4"
+    )
+
+    assert stranger.status_code == 429
+    assert "from your network" in stranger.content.decode()
+    assert log_in(client, staff.username).status_code == 302  # from the staff's own address
+    assert signed_in_user_id(client) == str(staff.pk)
+
+
 def test_password_change_keeps_this_session_and_revokes_refresh_tokens(client, api_client, learner):
     refresh = api_client.post(
         "/api/v1/auth/token/", {"username": learner.username, "password": DEFAULT_PASSWORD}
