@@ -3,6 +3,8 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -304,6 +306,26 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(
     assert known.content == unknown.content
     assert [m.to for m in mailoutbox] == [[learner.email]]
     assert "/reset/" in mailoutbox[0].body
+
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_emails(
+    api_client, learner, django_capture_on_commit_callbacks
+):
+    """The deterministic form of "takes as long": same queries, one queued task each."""
+    UserFactory(email="nobody@example.org")  # a near miss, to be sure nothing matches loosely
+    answers, work = [], []
+    for email in [learner.email, "nobody@example.com"]:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as queued,
+        ):
+            answers.append(api_client.post(PASSWORD_RESET, {"email": email}))
+        work.append((len(queries), len(queued)))
+
+    assert answers[0].content == answers[1].content
+    assert answers[0].status_code == answers[1].status_code == 202
+    assert work[0] == work[1]
+    assert work[0][1] == 1
 
 
 def reset_link_parts(user):
