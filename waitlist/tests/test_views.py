@@ -25,8 +25,11 @@ def test_the_landing_page_offers_the_waitlist_form(client):
     assert 'id="join-form"' in html
 
 
-def test_joining_without_javascript_redirects_back_with_a_message(client):
-    response = client.post(HOME, {"email": "ada@example.com", "name": "Ada"}, follow=True)
+def test_joining_without_javascript_redirects_back_with_a_message(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(HOME, {"email": "ada@example.com", "name": "Ada"}, follow=True)
 
     assert response.redirect_chain == [(HOME, 302)]
     assert "we will mail an invite" in response.content.decode()
