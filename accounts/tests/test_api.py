@@ -12,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import AuditEvent
 from accounts.services import user_password_reset
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.hashers import CountingMD5Hasher
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +108,25 @@ def test_logout_with_a_bad_token_is_a_401(api_client):
 
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+def test_unknown_users_wrong_passwords_and_inactive_accounts_are_refused_alike(
+    api_client, learner, settings
+):
+    """Nothing tells the three apart: the same 401, the same queries, one password hashed."""
+    settings.PASSWORD_HASHERS = ["accounts.tests.hashers.CountingMD5Hasher"]
+    UserFactory(username="dormant", is_active=False)
+    attempts = [("nobody", "guess"), (learner.username, "guess"), ("dormant", DEFAULT_PASSWORD)]
+    answers, work = [], []
+    for username, password in attempts:
+        CountingMD5Hasher.hashed = 0
+        with CaptureQueriesContext(connection) as queries:
+            answers.append(obtain(api_client, username, password))
+        work.append((len(queries), CountingMD5Hasher.hashed))
+
+    assert {answer.status_code for answer in answers} == {401}
+    assert len({answer.content for answer in answers}) == 1
+    assert work == [(work[0][0], 1)] * 3
 
 
 # --- Lockout ------------------------------------------------------------------------

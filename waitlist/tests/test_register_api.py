@@ -175,6 +175,20 @@ def test_username_and_email_are_unique_regardless_of_case(api_client, invite, se
     assert WaitlistEntry.objects.get().invite_used_at is None
 
 
+@pytest.mark.parametrize("invite_token", ["", "not-an-invite"])
+def test_without_a_valid_invite_taken_names_and_emails_are_not_revealed(
+    api_client, learner, invite_token
+):
+    taken = register(
+        api_client, invite_token=invite_token, username=learner.username, email=learner.email
+    )
+    free = register(api_client, invite_token=invite_token, username="newcomer", email="n@ew.com")
+
+    assert taken.status_code == free.status_code == 400
+    assert taken.json() == free.json()
+    assert set(taken.json()) == {"invite_token"}
+
+
 def test_without_the_waitlist_anyone_may_register(api_client, settings):
     settings.WAITLIST_ENABLED = False
 
