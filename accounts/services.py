@@ -15,7 +15,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from accounts.lockout import account_lockout_key
 from accounts.models import AuditEvent, User, UserSettings
 from accounts.selectors import users_with_email
-from accounts.tasks import password_reset_mail_send
+from accounts.tasks import password_reset_mails_send
 
 INVALID_RESET_LINK = "This password reset link is invalid or has expired; ask for a new one."
 
@@ -195,22 +195,28 @@ def user_password_change(
     return user_password_set(user=user, password=new_password, ip=ip)
 
 
-@transaction.atomic
 def password_reset_request(*, email: str, ip: str | None) -> None:
-    """Mail a reset link to every active account with this email; silent otherwise.
+    """Queue the work of a reset request; nothing here depends on whether the email is known.
 
-    The caller answers the same either way, so nobody learns which emails have accounts.
+    Whether any account uses the email is looked up by the task, in the worker: the answer
+    ("if an account uses this email…") then takes the same time and the same queries for
+    known and unknown emails, and nobody learns which emails have accounts.
     """
-    for user in users_with_email(email):
-        if not user.has_usable_password():
-            continue
+    transaction.on_commit(partial(password_reset_mails_send.enqueue, email=email, ip=ip))
+
+
+@transaction.atomic
+def password_reset_recipients_record(*, email: str, ip: str | None) -> list[User]:
+    """The active accounts with this email that can reset a password, each request audited."""
+    recipients = [user for user in users_with_email(email) if user.has_usable_password()]
+    for user in recipients:
         audit_event_record(
             action=AuditEvent.Action.PASSWORD_RESET_REQUESTED,
             target=f"user {user.pk}",
             actor_name=user.username,
             ip=ip,
         )
-        transaction.on_commit(partial(password_reset_mail_send.enqueue, user_id=user.pk))
+    return recipients
 
 
 def password_reset_user(*, uidb64: str, token: str) -> User | None:

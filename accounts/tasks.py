@@ -12,7 +12,11 @@ from accounts.models import User
 
 @task
 def password_reset_mail_send(*, user_id: int) -> None:
-    """Mail a password reset link; the token is made here so it never sits in the queue."""
+    """Mail a password reset link; the token is made here so it never sits in the queue.
+
+    Called by `password_reset_mails_send`; still a task so that requests queued by an
+    earlier version, which enqueued it directly, are sent.
+    """
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
@@ -34,3 +38,13 @@ def password_reset_mail_send(*, user_id: int) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+@task
+def password_reset_mails_send(*, email: str, ip: str | None) -> None:
+    """Mail a reset link to each account with this email: the lookup runs here, off the
+    request, so a reset request answers alike for known and unknown emails."""
+    from accounts.services import password_reset_recipients_record
+
+    for user in password_reset_recipients_record(email=email, ip=ip):
+        password_reset_mail_send.call(user_id=user.pk)

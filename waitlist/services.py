@@ -1,5 +1,6 @@
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from waitlist.models import (
     WaitlistEntry,
     invite_token_hash,
 )
-from waitlist.tasks import invite_mail_send
+from waitlist.tasks import invite_mail_send, waitlist_join_process
 
 EMAIL_MAX_LENGTH = 254
 # The one answer to every join, whatever happened: nobody learns who is waiting or registered.
@@ -50,12 +51,26 @@ def _join_errors(email: str, name: str, note: str) -> dict[str, list[str]]:
     return errors
 
 
-@transaction.atomic
 def waitlist_entry_join(*, email: str, name: str = "", note: str = "") -> None:
+    """Check a join request and queue it; whether the email is known is looked up later.
+
+    Returns nothing on purpose: callers must answer the same whatever happens, so nobody
+    can find out who is waiting or registered. The lookup and the write happen in a task
+    (`waitlist_entry_add`, in the worker), so the answer also takes the same time and the
+    same queries for a new email as for a known one.
+    """
+    email, name, note = normalize_waitlist_email(email), name.strip(), note.strip()
+    errors = _join_errors(email, name, note)
+    if errors:
+        raise ValidationError(errors)
+    transaction.on_commit(partial(waitlist_join_process.enqueue, email=email, name=name, note=note))
+
+
+@transaction.atomic
+def waitlist_entry_add(*, email: str, name: str = "", note: str = "") -> WaitlistEntry | None:
     """Put an email on the waitlist, unless it is already there or already has an account.
 
-    Returns nothing on purpose: callers must answer the same whatever happened here,
-    so nobody can find out who is waiting or registered.
+    The new entry, or None when there was nothing to add.
     """
     email, name, note = normalize_waitlist_email(email), name.strip(), note.strip()
     errors = _join_errors(email, name, note)
@@ -65,13 +80,15 @@ def waitlist_entry_join(*, email: str, name: str = "", note: str = "") -> None:
         WaitlistEntry.objects.filter(email__iexact=email).exists()
         or User.objects.filter(email__iexact=email).exists()
     ):
-        return
+        return None
     position = (WaitlistEntry.objects.aggregate(last=Max("position"))["last"] or 0) + 1
     try:
         with transaction.atomic():
-            WaitlistEntry.objects.create(email=email, name=name, note=note, position=position)
+            return WaitlistEntry.objects.create(
+                email=email, name=name, note=note, position=position
+            )
     except IntegrityError:
-        pass  # the same email joined a moment ago from another request: nothing to add
+        return None  # the same email joined a moment ago from another request
 
 
 def _decide(

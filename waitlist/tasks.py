@@ -8,6 +8,14 @@ from django.urls import reverse
 
 
 @task
+def waitlist_join_process(*, email: str, name: str, note: str) -> None:
+    """Add a join request to the waitlist, off the request (see `waitlist_entry_join`)."""
+    from waitlist.services import waitlist_entry_add
+
+    waitlist_entry_add(email=email, name=name, note=note)
+
+
+@task
 def invite_mail_send(*, entry_id: int) -> None:
     """Mail an approved entry its invite link (a fresh token each time)."""
     from waitlist.services import waitlist_invite_issue

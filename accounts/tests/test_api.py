@@ -3,12 +3,16 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import AuditEvent
+from accounts.services import user_password_reset
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.tests.hashers import CountingMD5Hasher
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +32,9 @@ def admin(db):
     return UserFactory(username="root", is_admin=True, is_superuser=True)
 
 
-def obtain(api_client, username, password=DEFAULT_PASSWORD):
-    return api_client.post(TOKEN, {"username": username, "password": password}, format="json")
+def obtain(api_client, username, password=DEFAULT_PASSWORD, ip="127.0.0.1"):
+    body = {"username": username, "password": password}
+    return api_client.post(TOKEN, body, format="json", REMOTE_ADDR=ip)
 
 
 def bearer(api_client, access):
@@ -105,6 +110,25 @@ def test_logout_with_a_bad_token_is_a_401(api_client):
     assert "detail" in response.json()
 
 
+def test_unknown_users_wrong_passwords_and_inactive_accounts_are_refused_alike(
+    api_client, learner, settings
+):
+    """Nothing tells the three apart: the same 401, the same queries, one password hashed."""
+    settings.PASSWORD_HASHERS = ["accounts.tests.hashers.CountingMD5Hasher"]
+    UserFactory(username="dormant", is_active=False)
+    attempts = [("nobody", "guess"), (learner.username, "guess"), ("dormant", DEFAULT_PASSWORD)]
+    answers, work = [], []
+    for username, password in attempts:
+        CountingMD5Hasher.hashed = 0
+        with CaptureQueriesContext(connection) as queries:
+            answers.append(obtain(api_client, username, password))
+        work.append((len(queries), CountingMD5Hasher.hashed))
+
+    assert {answer.status_code for answer in answers} == {401}
+    assert len({answer.content for answer in answers}) == 1
+    assert work == [(work[0][0], 1)] * 3
+
+
 # --- Lockout ------------------------------------------------------------------------
 
 
@@ -165,6 +189,57 @@ def test_locking_another_username_leaves_this_one_alone(api_client, learner):
         obtain(api_client, other.username, "wrong")
 
     assert obtain(api_client, learner.username).status_code == 200
+
+
+@pytest.mark.parametrize("victim", ["learner", "staff"])
+def test_a_stranger_failing_from_elsewhere_does_not_lock_the_account_out(
+    api_client, request, victim
+):
+    user = request.getfixturevalue(victim)
+    stranger = [obtain(api_client, user.username, "guess", ip="203.0.113.9") for _ in range(6)]
+
+    assert [r.status_code for r in stranger] == [401, 401, 401, 401, 429, 429]
+    assert obtain(api_client, user.username, ip="198.51.100.7").status_code == 200
+    assert obtain(api_client, user.username, ip="203.0.113.9").status_code == 429
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lock(api_client, learner):
+    """Without trusted proxies X-Forwarded-For is ignored: the guesser keeps one address."""
+    for n in range(5):
+        api_client.post(
+            TOKEN,
+            {"username": learner.username, "password": "guess"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+
+    assert obtain(api_client, learner.username).status_code == 429
+
+
+def test_guessing_spread_over_many_addresses_locks_the_account_everywhere(
+    api_client, learner, settings
+):
+    limit = settings.ACCOUNT_LOCKOUT_USERNAME_LIMIT
+    addresses = [f"10.0.{n // 4}.{n % 4}" for n in range(limit)]  # never 5 from one
+    for ip in addresses[:-1]:
+        assert obtain(api_client, learner.username, "guess", ip=ip).status_code == 401
+    assert obtain(api_client, learner.username, ip="198.51.100.7").status_code == 200
+
+    last = obtain(api_client, learner.username, "guess", ip=addresses[-1])
+    elsewhere = obtain(api_client, learner.username, ip="198.51.100.7")
+
+    assert last.status_code == elsewhere.status_code == 429
+    assert "locked" in elsewhere.json()["detail"]
+    assert int(elsewhere["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
+
+
+def test_a_reset_password_lifts_both_tiers(api_client, learner, settings):
+    for n in range(settings.ACCOUNT_LOCKOUT_USERNAME_LIMIT):
+        obtain(api_client, learner.username, "guess", ip=f"10.1.{n // 4}.{n % 4}")
+    assert obtain(api_client, learner.username).status_code == 429
+
+    user_password_reset(user=learner, password=NEW_PASSWORD, ip=None)
+
+    assert obtain(api_client, learner.username, NEW_PASSWORD).status_code == 200
 
 
 # --- Registration -------------------------------------------------------------------
@@ -251,6 +326,26 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(
     assert known.content == unknown.content
     assert [m.to for m in mailoutbox] == [[learner.email]]
     assert "/reset/" in mailoutbox[0].body
+
+
+def test_a_reset_request_does_the_same_work_for_known_and_unknown_emails(
+    api_client, learner, django_capture_on_commit_callbacks
+):
+    """The deterministic form of "takes as long": same queries, one queued task each."""
+    UserFactory(email="nobody@example.org")  # a near miss, to be sure nothing matches loosely
+    answers, work = [], []
+    for email in [learner.email, "nobody@example.com"]:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as queued,
+        ):
+            answers.append(api_client.post(PASSWORD_RESET, {"email": email}))
+        work.append((len(queries), len(queued)))
+
+    assert answers[0].content == answers[1].content
+    assert answers[0].status_code == answers[1].status_code == 202
+    assert work[0] == work[1]
+    assert work[0][1] == 1
 
 
 def reset_link_parts(user):

@@ -1,14 +1,13 @@
 """Two devices at once lose nothing and double-count nothing (real threads, real database)."""
 
-import threading
 import uuid
 from datetime import timedelta
 
 import fsrs
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import UserFactory
+from cerego.tests.threads import run_at_once
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes.models import CardProgress, ReviewLog
 from quizzes.services.sync import SyncItem, reviews_sync
@@ -17,28 +16,6 @@ from quizzes.tests.conftest import START
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = START + timedelta(days=400)
-
-
-def run_at_once(jobs):
-    """Start every job together and wait; each thread has its own connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
 
 
 def serial_state(times, ratings):

@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -19,8 +21,9 @@ def join(api_client, **body):
     return api_client.post(JOIN, body, format="json")
 
 
-def test_joining_answers_202_and_queues_the_email(api_client):
-    response = join(api_client, email="Ada@Example.com", name="Ada", note="Latin")
+def test_joining_answers_202_and_queues_the_email(api_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = join(api_client, email="Ada@Example.com", name="Ada", note="Latin")
 
     assert response.status_code == 202
     assert "waitlist" in response.json()["detail"]
@@ -28,23 +31,31 @@ def test_joining_answers_202_and_queues_the_email(api_client):
     assert (entry.email, entry.name, entry.note) == ("Ada@example.com", "Ada", "Latin")
 
 
-def test_the_answer_is_identical_for_new_waiting_approved_and_registered_emails(api_client):
+def test_the_answer_is_identical_for_new_waiting_approved_and_registered_emails(
+    api_client, django_capture_on_commit_callbacks
+):
+    """The same answer, the same queries and one queued task: nothing tells them apart."""
     WaitlistEntryFactory(email="waiting@example.com")
     WaitlistEntryFactory(email="approved@example.com", status=WaitlistEntry.Status.APPROVED)
     UserFactory(email="member@example.com")
-
-    responses = [
-        join(api_client, email=email)
-        for email in [
-            "new@example.com",
-            "waiting@example.com",
-            "APPROVED@example.com",
-            "member@example.com",
-        ]
-    ]
+    responses, work = [], []
+    for email in [
+        "new@example.com",
+        "waiting@example.com",
+        "APPROVED@example.com",
+        "member@example.com",
+    ]:
+        with (
+            django_capture_on_commit_callbacks(execute=True) as queued,
+            CaptureQueriesContext(connection) as queries,  # the request's, not the task's
+        ):
+            responses.append(join(api_client, email=email))
+        work.append((len(queries), len(queued)))
 
     assert {r.status_code for r in responses} == {202}
     assert len({r.content for r in responses}) == 1
+    assert len(set(work)) == 1
+    assert work[0][1] == 1
     assert WaitlistEntry.objects.count() == 3
 
 

@@ -52,7 +52,9 @@ def register(api_client, **overrides):
 def test_mobile_journey_from_waitlist_to_logout(
     api_client, staff_api_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    assert api_client.post("/api/v1/waitlist/", {"email": "ada@example.com"}).status_code == 202
+    with django_capture_on_commit_callbacks(execute=True):
+        joined = api_client.post("/api/v1/waitlist/", {"email": "ada@example.com"})
+    assert joined.status_code == 202
     entry = WaitlistEntry.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,6 +173,20 @@ def test_username_and_email_are_unique_regardless_of_case(api_client, invite, se
     assert "already exists" in response.json()["username"][0]
     assert learners().count() == 1
     assert WaitlistEntry.objects.get().invite_used_at is None
+
+
+@pytest.mark.parametrize("invite_token", ["", "not-an-invite"])
+def test_without_a_valid_invite_taken_names_and_emails_are_not_revealed(
+    api_client, learner, invite_token
+):
+    taken = register(
+        api_client, invite_token=invite_token, username=learner.username, email=learner.email
+    )
+    free = register(api_client, invite_token=invite_token, username="newcomer", email="n@ew.com")
+
+    assert taken.status_code == free.status_code == 400
+    assert taken.json() == free.json()
+    assert set(taken.json()) == {"invite_token"}
 
 
 def test_without_the_waitlist_anyone_may_register(api_client, settings):

@@ -52,7 +52,8 @@ def test_web_journey_from_waitlist_to_logout(
     client, staff, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "http://testserver"
-    client.post(reverse("home"), {"email": "ada@example.com", "name": "Ada"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("home"), {"email": "ada@example.com", "name": "Ada"})
     entry = WaitlistEntry.objects.get()
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):

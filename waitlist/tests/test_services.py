@@ -9,6 +9,7 @@ from accounts.tests.factories import UserFactory
 from waitlist.models import WaitlistEntry, invite_token_hash
 from waitlist.services import (
     normalize_waitlist_email,
+    waitlist_entry_add,
     waitlist_entry_approve,
     waitlist_entry_join,
     waitlist_entry_reject,
@@ -36,9 +37,22 @@ def test_emails_are_trimmed_and_their_domain_lower_cased():
     assert normalize_waitlist_email("  Ada.Lovelace@Example.COM \n") == "Ada.Lovelace@example.com"
 
 
-def test_joining_puts_the_normalised_email_in_the_queue_in_order():
-    waitlist_entry_join(email=" first@Example.com ", name=" First ")
-    waitlist_entry_join(email="second@example.com", note="Spanish verbs")
+def test_joining_queues_the_request_and_the_task_adds_the_entry(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as queued:
+        waitlist_entry_join(email=" Ada@Example.com ", name=" Ada ")
+    assert not WaitlistEntry.objects.exists()  # nothing looked up or written yet
+
+    for callback in queued:
+        callback()
+
+    assert WaitlistEntry.objects.get().email == "Ada@example.com"
+
+
+def test_adding_puts_the_normalised_email_in_the_queue_in_order():
+    waitlist_entry_add(email=" first@Example.com ", name=" First ")
+    waitlist_entry_add(email="second@example.com", note="Spanish verbs")
 
     entries = list(WaitlistEntry.objects.all())
     assert [(e.email, e.name, e.position) for e in entries] == [
@@ -48,17 +62,17 @@ def test_joining_puts_the_normalised_email_in_the_queue_in_order():
     assert entries[0].status == WaitlistEntry.Status.PENDING
 
 
-def test_joining_again_in_another_case_changes_nothing():
-    waitlist_entry_join(email="ada@example.com", name="Ada")
-    waitlist_entry_join(email="ADA@EXAMPLE.COM", name="Someone else")
+def test_adding_again_in_another_case_changes_nothing():
+    waitlist_entry_add(email="ada@example.com", name="Ada")
+    assert waitlist_entry_add(email="ADA@EXAMPLE.COM", name="Someone else") is None
 
     assert list(WaitlistEntry.objects.values_list("email", "name")) == [("ada@example.com", "Ada")]
 
 
-def test_joining_with_the_email_of_an_account_adds_nobody():
+def test_adding_the_email_of_an_account_adds_nobody():
     UserFactory(email="member@example.com")
 
-    waitlist_entry_join(email="Member@example.com")
+    assert waitlist_entry_add(email="Member@example.com") is None
 
     assert not WaitlistEntry.objects.exists()
 

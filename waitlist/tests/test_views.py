@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent
@@ -25,12 +27,33 @@ def test_the_landing_page_offers_the_waitlist_form(client):
     assert 'id="join-form"' in html
 
 
-def test_joining_without_javascript_redirects_back_with_a_message(client):
-    response = client.post(HOME, {"email": "ada@example.com", "name": "Ada"}, follow=True)
+def test_joining_without_javascript_redirects_back_with_a_message(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(HOME, {"email": "ada@example.com", "name": "Ada"}, follow=True)
 
     assert response.redirect_chain == [(HOME, 302)]
     assert "we will mail an invite" in response.content.decode()
     assert WaitlistEntry.objects.get().email == "ada@example.com"
+
+
+def test_the_page_answers_a_member_as_it_answers_a_newcomer(
+    client, django_capture_on_commit_callbacks
+):
+    UserFactory(email="member@example.com")
+    answers, work = [], []
+    for email in ["member@example.com", "newcomer@example.com"]:
+        with (
+            django_capture_on_commit_callbacks(execute=True) as queued,
+            CaptureQueriesContext(connection) as queries,  # the request's, not the task's
+        ):
+            answers.append(client.post(HOME, {"email": email}, headers={"HX-Request": "true"}))
+        work.append((len(queries), len(queued)))
+
+    assert answers[0].content == answers[1].content
+    assert work[0] == work[1]
+    assert list(WaitlistEntry.objects.values_list("email", flat=True)) == ["newcomer@example.com"]
 
 
 def test_joining_with_htmx_swaps_in_only_the_form_region(client):

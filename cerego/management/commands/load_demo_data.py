@@ -6,7 +6,7 @@ from accounts.services import user_create
 from decks.services.demo import demo_catalogs_load
 from quizzes.services.demo import demo_reviews_load
 from quizzes.services.quiz_types import quiz_types_seed
-from waitlist.services import waitlist_entry_join
+from waitlist.services import waitlist_entry_add
 
 DEMO_PASSWORD = "cerego-demo-2026"  # noqa: S105 - development data only, refused without DEBUG
 DEMO_LEARNERS = ["alice", "bruno", "chen"]
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                     username=username, email=f"{username}@example.com", password=DEMO_PASSWORD
                 )
         for email in DEMO_WAITLIST:
-            waitlist_entry_join(email=email, note="Demo entry: approve me in the admin.")
+            waitlist_entry_add(email=email, note="Demo entry: approve me in the admin.")
         self.stdout.write(
             f"Demo learners: {', '.join(DEMO_LEARNERS)} (password {DEMO_PASSWORD!r})."
         )
