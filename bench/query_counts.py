@@ -15,8 +15,12 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from bench.servers import ROOT
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SIZES = (100, 10_000)
 
@@ -30,7 +34,7 @@ def page_counts(client, api, catalog, user) -> dict[str, int]:
     from quizzes.tests.test_query_counts import queries
 
     quiz = quiz_create(user=user, catalog=catalog, size=20, quiz_types=["typed"])
-    question = QuizQuestion.objects.filter(quiz=quiz).order_by("position").first()
+    question = QuizQuestion.objects.filter(quiz=quiz).order_by("position")[0]
     step = {"question": question.pk, "answer": question.expected_answer, "response_ms": 3000}
     flashcard = question.flashcard_id
     review = [
@@ -82,7 +86,7 @@ def main() -> None:
     spanish = Language.objects.get(code="es")
     table: dict[int, dict[str, int]] = {}
     for size in SIZES:
-        user = UserFactory()
+        user = cast("User", UserFactory())
         catalog = collection(user, spanish, size)
         api, client = APIClient(), Client()
         api.force_authenticate(user)
