@@ -420,6 +420,7 @@ def quiz_answer_submit(
         ):
             return question.result or {}, True
         raise AlreadyAnswered(question.result or {})
+    study_settings = study_settings_of(user)
     grade = _grade(question, answer, rating)
     if question.quiz_type.code != "flip":
         rating = rating_for(
@@ -439,6 +440,7 @@ def quiz_answer_submit(
         response_ms=response_ms,
         quiz_type=question.quiz_type,
         correct=grade.correct,
+        study_settings=study_settings,
     )
     if outcome.duplicate:
         raise ValidationError(
@@ -450,15 +452,16 @@ def quiz_answer_submit(
     question.rating = rating
     question.response_ms = response_ms
     question.answered_at = now
-    decay = memory.decay_of(memory.parameters_of(study_settings_of(user)))
+    decay = memory.decay_of(memory.parameters_of(study_settings))
     question.result = _result(question, outcome.progress, grade, rating, now, decay)
     question.save()
+    # The quiz row is locked since the start, so its counts are current: the last answer
+    # completes it in the same update.
+    finished = quiz.answered_count + 1 >= quiz.size and quiz.completed_at is None
     Quiz.objects.filter(pk=quiz_id).update(
         answered_count=F("answered_count") + 1,
         correct_count=F("correct_count") + int(grade.correct),
-    )
-    Quiz.objects.filter(pk=quiz_id, answered_count=F("size"), completed_at__isnull=True).update(
-        completed_at=now
+        completed_at=now if finished else F("completed_at"),
     )
     if not grade.correct:
         _step_down_next(question, user)

@@ -144,15 +144,19 @@ def review_record(
     quiz_type: QuizType | None = None,
     correct: bool | None = None,
     source: str = ReviewLog.Source.QUIZ,
+    study_settings: StudySettings | None = None,
 ) -> ReviewOutcome:
     """Record one review of a card by a learner and reschedule the card.
 
     The caller has checked that the learner may see the card and that the input is sane.
     The same `client_review_id` again returns the first review, unchanged. A review older
     than the card's last one is slotted into the history and the card replayed from it.
+    `study_settings`: the learner's, when the caller has read them already.
     """
+    # An id made here is new: no device can have sent it, so nothing to look up.
+    sent_by_client = client_review_id is not None
     client_review_id = client_review_id or uuid.uuid4()
-    if (existing := _recorded(user, client_review_id)) is not None:
+    if sent_by_client and (existing := _recorded(user, client_review_id)) is not None:
         return existing
     try:
         # A savepoint: a review that turns out to be recorded already leaves no trace,
@@ -162,7 +166,10 @@ def review_record(
                 user=user, flashcard_id=flashcard_id
             )
             # Again under the row's lock: two devices sending one review queue here.
-            if ReviewLog.objects.filter(user=user, client_review_id=client_review_id).exists():
+            if (
+                sent_by_client
+                and ReviewLog.objects.filter(user=user, client_review_id=client_review_id).exists()
+            ):
                 raise _AlreadyRecorded
             log = ReviewLog(
                 user=user,
@@ -175,7 +182,7 @@ def review_record(
                 reviewed_at=reviewed_at,
                 source=source,
             )
-            log = _apply(progress, log, study_settings_of(user))
+            log = _apply(progress, log, study_settings or study_settings_of(user))
             progress.save()
     except (_AlreadyRecorded, IntegrityError):
         # IntegrityError: the same id sent at the same moment for another card, whose
