@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 import fsrs
 from django.db import IntegrityError, transaction
@@ -83,34 +84,62 @@ def _review(
     return memory.card_state(before_card), memory.card_state(card)
 
 
-def progress_replay(
-    *, progress: CardProgress, logs: Iterable[ReviewLog], study_settings: StudySettings
-) -> list[ReviewLog]:
+class Replayable(Protocol):
+    """What a replay reads from a review and writes back: a ReviewLog, or an imported
+    review on its way to becoming one (`quizzes.services.history`)."""
+
+    pk: Any
+    rating: int
+    correct: bool | None
+    response_ms: int | None
+    reviewed_at: datetime
+    state_before: Any
+    state_after: Any
+
+
+def progress_replay[R: Replayable](
+    *, progress: CardProgress, logs: Iterable[R], study_settings: StudySettings
+) -> list[R]:
     """Rebuild a card's progress from its whole history, in time order.
 
     Used when a review arrives older than the card's last one (offline sync), when the
     learner's retention or parameters change, and for imported history. The logs' before
     and after states are rewritten to match; the caller saves the row and the logs.
+
+    The same scheduler steps as one `_review` per log, without rebuilding the py-fsrs
+    card from the row before and after each one: the card a review returns is the next
+    review's card, and its state after is the next one's state before.
     """
     scheduler = memory.scheduler_for(study_settings)
     suspended = progress.suspended and not progress.is_leech
     for name, value in _NEW_PROGRESS.items():
         setattr(progress, name, value)
     ordered = sorted(logs, key=lambda log: (log.reviewed_at, log.pk or 0))
+    card = memory.card_of(progress)
+    state = memory.card_state(None)
     for log in ordered:
-        log.state_before, log.state_after = _review(
+        state_before = progress.state
+        card, _ = scheduler.review_card(
+            card,
+            _RATINGS[log.rating],
+            review_datetime=memory.as_utc(log.reviewed_at),
+            review_duration=log.response_ms,
+        )
+        _bookkeep(
             progress,
-            scheduler,
+            card,
             rating=log.rating,
-            reviewed_at=log.reviewed_at,
             correct=_is_correct(log.rating, log.correct),
-            response_ms=log.response_ms,
+            state_before=state_before,
             study_settings=study_settings,
         )
+        log.state_before, state = state, memory.card_state(card)
+        log.state_after = dict(state)
     progress.suspended = progress.suspended or suspended
     return ordered
 
 
+_RATINGS = {rating.value: rating for rating in fsrs.Rating}
 _NEW_PROGRESS = {
     "state": CardState.NEW,
     "step": None,

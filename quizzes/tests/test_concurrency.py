@@ -8,8 +8,10 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from cerego.tests.threads import run_at_once
+from decks.signals import ImportedReview
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes.models import CardProgress, ReviewLog
+from quizzes.services.history import review_history_import
 from quizzes.services.sync import SyncItem, reviews_sync
 from quizzes.tests.conftest import START
 
@@ -158,3 +160,31 @@ def test_twenty_answers_to_one_question_at_once_are_one_review(studied_card):
     assert sorted(outcomes) == ["already answered"] * 19 + ["answered"]
     assert ReviewLog.objects.filter(user=user).count() == 1
     assert CardProgress.objects.get(user=user, flashcard=flashcard).reps == 1
+
+
+def test_one_history_imported_twice_at_once_is_recorded_once(studied_card):
+    user, flashcard = studied_card
+    other = CatalogFlashcardFactory(catalog=flashcard.memberships.get().catalog).flashcard
+    history = [
+        ImportedReview(f"anki-revlog:{n}", START + timedelta(days=n * 3), 3, 4_000)
+        for n in range(20)
+    ]
+    results = []
+
+    def importer(card):
+        def job():
+            results.append(review_history_import(user=user, histories={card.pk: history}))
+
+        return job
+
+    # Two cards, as when the same package is imported twice: a review is the learner's once.
+    run_at_once([importer(flashcard), importer(other)])
+
+    assert sorted(result.imported for result in results) == [0, 20]
+    assert ReviewLog.objects.filter(user=user).count() == 20
+    assert_state(
+        user,
+        ReviewLog.objects.get(user=user, rating=3, reviewed_at=START).flashcard,
+        [START + timedelta(days=n * 3) for n in range(20)],
+        [3] * 20,
+    )
