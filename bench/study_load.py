@@ -4,6 +4,7 @@ production settings, PostgreSQL and Redis.
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/cerego_load_bench \\
     REDIS_URL=redis://127.0.0.1:6379/9 \\
         .venv/bin/python -m bench.study_load [--learners 100] [--seconds 60] [--instances 1]
+        .venv/bin/python -m bench.study_load --mode operations --learners 50 --seconds 20
 
 DATABASE_URL must be a disposable database (migrated, given `--learners` learners with a
 catalog of `--cards` cards each, reused by later runs). Each learner is a thread with a
@@ -14,6 +15,11 @@ says), read the progress summary, sync one offline review. With
 `--instances 2` two gunicorns serve the same database and Redis and every request goes to
 the other one than the last (scale-out: tokens, quizzes in progress and syncs must not
 care). First the same threads hammer `/healthz` for a baseline measured in the same run.
+
+`--mode operations` measures each operation alone instead, every learner's thread doing only
+that for `--seconds`: answering (each thread answers a quiz of 100 typed questions drawn
+before the clock starts), drawing a 20-question quiz, syncing one review, and the progress
+summary of a learner with 10,000 cards (nine in ten studied, with history).
 
 Prints, per operation: requests, errors (any 5xx or unexpected status), throughput and
 p50/p95/p99 latency, and the ratios to the baseline. Results: docs/reliability.md.
@@ -111,6 +117,13 @@ class Learner:
             raise SystemExit(f"{username} cannot sign in: {self.recorder.tallies['token'].errors}")
         self.headers["Authorization"] = f"Bearer {tokens['access']}"
 
+    def quiz_of_typed_questions(self, catalog: int, size: int) -> list[str]:
+        """Draw a quiz of typed questions (a wrong answer changes no later question then);
+        the paths to answer its questions, in order."""
+        draw = {"catalog": catalog, "size": size, "quiz_types": ["typed"]}
+        quiz = self.call("setup", "POST", "/api/v1/quizzes/", draw, ok=(201,))
+        return [f"{quiz['id']}:{question['id']}" for question in quiz.get("questions", [])]
+
     def study(self, catalog: int) -> None:
         quiz = self.call(
             "create quiz",
@@ -190,7 +203,83 @@ def learners_ensure(count: int, cards: int) -> list[tuple[str, int]]:
     return made
 
 
+def big_learner_ensure(cards: int) -> str:
+    """`load-big`: `cards` cards, nine in ten studied with history, as the query-count
+    tests build them; the progress summary is measured on this one."""
+    from accounts.models import User
+    from accounts.services import user_create
+    from decks.models import Language
+    from quizzes.tests.test_query_counts import collection
+
+    user = User.objects.filter(username="load-big").first()
+    if user is None:
+        user = user_create(username="load-big", email="load-big@example.com", password=PASSWORD)
+    if not user.catalogs.exists():
+        collection(user, Language.objects.get(code="es"), cards)
+    return user.username
+
+
 # --- Running ----------------------------------------------------------------------------
+
+
+BIG_LEARNER_CARDS = 10_000
+ANSWERS_PER_THREAD = 100  # one quiz of 100 typed questions each, drawn before the clock runs
+
+
+def operations_run(clients: list[Learner], learners: list[tuple[str, int]], seconds: float):
+    """Each operation alone, by every learner's thread at once (the last learner, with
+    10,000 cards, only lends its token to the summary); the wall time of each."""
+    studying, big = clients[:-1], clients[-1]
+    wall: dict[str, float] = {}
+    queues = [
+        client.quiz_of_typed_questions(learners[n][1], ANSWERS_PER_THREAD)
+        for n, client in enumerate(studying)
+    ]
+
+    def answer(n: int, deadline: float) -> None:
+        while queues[n] and time.perf_counter() < deadline:
+            quiz, question = queues[n].pop(0).split(":")
+            body = {"question": int(question), "answer": "a guess", "response_ms": 4000}
+            body["client_review_id"] = str(uuid.uuid4())
+            studying[n].call("answer", "POST", f"/api/v1/quizzes/{quiz}/answers/", body)
+
+    def create_quiz(n: int, deadline: float) -> None:
+        draw = {"catalog": learners[n][1], "size": QUIZ_SIZE}
+        while time.perf_counter() < deadline:
+            studying[n].call("create a 20-question quiz", "POST", "/api/v1/quizzes/", draw, (201,))
+
+    def summary(n: int, deadline: float) -> None:
+        studying[n].headers["Authorization"] = big.headers["Authorization"]
+        while time.perf_counter() < deadline:
+            studying[n].call("progress summary (10,000 cards)", "GET", "/api/v1/progress/summary/")
+
+    def sync(n: int, deadline: float) -> None:
+        while time.perf_counter() < deadline:
+            review = {
+                "client_review_id": str(uuid.uuid4()),
+                "flashcard": studied_card_of[n],
+                "rating": 3,
+                "reviewed_at": datetime.now(UTC).isoformat(),
+                "quiz_type": "flip",
+            }
+            studying[n].call("sync one review", "POST", "/api/v1/reviews/sync/", [review])
+
+    from decks.models import CatalogFlashcard
+
+    studied_card_of = [
+        CatalogFlashcard.objects.filter(catalog_id=catalog).values_list("flashcard_id", flat=True)[
+            0
+        ]
+        for _, catalog in learners[:-1]
+    ]
+    for name, work in [
+        ("answer", answer),
+        ("create a 20-question quiz", create_quiz),
+        ("sync one review", sync),
+        ("progress summary (10,000 cards)", summary),  # last: it swaps the tokens
+    ]:
+        wall[name] = run_threads(len(studying), seconds, work)
+    return wall
 
 
 def run_threads(count: int, seconds: float, work) -> float:
@@ -246,6 +335,12 @@ def main() -> None:
     parser.add_argument("--baseline-seconds", type=float, default=15)
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
+    parser.add_argument(
+        "--mode",
+        choices=["mix", "operations"],
+        default="mix",
+        help="mix: the study loop; operations: each operation alone for --seconds, in turn",
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
@@ -267,6 +362,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     learners = learners_ensure(args.learners, args.cards)
+    if args.mode == "operations":
+        learners.append((big_learner_ensure(BIG_LEARNER_CARDS), 0))
     print(
         f"{len(learners)} learners with {args.cards} cards each, ready in "
         f"{time.perf_counter() - started:.1f} s"
@@ -290,17 +387,22 @@ def main() -> None:
         for n, (username, _) in enumerate(learners):
             clients[n].sign_in(username)
 
-        def study(n: int, deadline: float) -> None:
-            while time.perf_counter() < deadline:
-                clients[n].study(learners[n][1])
+        if args.mode == "mix":
 
-        elapsed = run_threads(len(clients), args.seconds, study)
-        wall |= {name: elapsed for name in recorder.tallies if name not in wall}
+            def study(n: int, deadline: float) -> None:
+                while time.perf_counter() < deadline:
+                    clients[n].study(learners[n][1])
+
+            elapsed = run_threads(len(clients), args.seconds, study)
+            wall |= {name: elapsed for name in recorder.tallies if name not in wall}
+        else:
+            wall |= operations_run(clients, learners, args.seconds)
     finally:
         for server in servers:
             gunicorn_stop(server)
-    recorder.tallies.pop("token", None)
-    wall.pop("token", None)
+    for name in ("token", "setup"):
+        recorder.tallies.pop(name, None)
+        wall.pop(name, None)
     print(
         f"\n{args.learners} learners, {args.instances} instance(s) × {args.workers} gunicorn "
         f"workers, {args.seconds:.0f} s of study after {args.baseline_seconds:.0f} s of "
