@@ -17,9 +17,10 @@ the other one than the last (scale-out: tokens, quizzes in progress and syncs mu
 care). First the same threads hammer `/healthz` for a baseline measured in the same run.
 
 `--mode operations` measures each operation alone instead, every learner's thread doing only
-that for `--seconds`: answering (each thread answers a quiz of 100 typed questions drawn
-before the clock starts), drawing a 20-question quiz, syncing one review, and the progress
-summary of a learner with 10,000 cards (nine in ten studied, with history).
+that for `--seconds`: answering (each thread answers a quiz of 100 flip questions drawn
+before the clock starts, one in five graded Again), drawing a 20-question quiz, syncing one
+review, and the progress summary of a learner with 10,000 cards (nine in ten studied, with
+history).
 
 Prints, per operation: requests, errors (any 5xx or unexpected status), throughput and
 p50/p95/p99 latency, and the ratios to the baseline. Results: docs/reliability.md.
@@ -117,10 +118,10 @@ class Learner:
             raise SystemExit(f"{username} cannot sign in: {self.recorder.tallies['token'].errors}")
         self.headers["Authorization"] = f"Bearer {tokens['access']}"
 
-    def quiz_of_typed_questions(self, catalog: int, size: int) -> list[str]:
-        """Draw a quiz of typed questions (a wrong answer changes no later question then);
-        the paths to answer its questions, in order."""
-        draw = {"catalog": catalog, "size": size, "quiz_types": ["typed"]}
+    def quiz_of_flip_questions(self, catalog: int, size: int) -> list[str]:
+        """Draw a quiz of flip questions (self-graded: any rating is a valid answer, and a
+        wrong one changes no later question's type); "quiz:question" of each, in order."""
+        draw = {"catalog": catalog, "size": size, "quiz_types": ["flip"]}
         quiz = self.call("setup", "POST", "/api/v1/quizzes/", draw, ok=(201,))
         return [f"{quiz['id']}:{question['id']}" for question in quiz.get("questions", [])]
 
@@ -223,7 +224,7 @@ def big_learner_ensure(cards: int) -> str:
 
 
 BIG_LEARNER_CARDS = 10_000
-ANSWERS_PER_THREAD = 100  # one quiz of 100 typed questions each, drawn before the clock runs
+ANSWERS_PER_THREAD = 100  # one quiz of 100 flip questions each, drawn before the clock runs
 
 
 def operations_run(clients: list[Learner], learners: list[tuple[str, int]], seconds: float):
@@ -232,14 +233,17 @@ def operations_run(clients: list[Learner], learners: list[tuple[str, int]], seco
     studying, big = clients[:-1], clients[-1]
     wall: dict[str, float] = {}
     queues = [
-        client.quiz_of_typed_questions(learners[n][1], ANSWERS_PER_THREAD)
+        client.quiz_of_flip_questions(learners[n][1], ANSWERS_PER_THREAD)
         for n, client in enumerate(studying)
     ]
 
     def answer(n: int, deadline: float) -> None:
         while queues[n] and time.perf_counter() < deadline:
             quiz, question = queues[n].pop(0).split(":")
-            body = {"question": int(question), "answer": "a guess", "response_ms": 4000}
+            # One in five forgotten, as a learner at 80-90 % retention: each wrong answer
+            # makes the quiz re-draw the next question easier, the costly path.
+            rating = random.choice([1, 3, 3, 3, 4])
+            body = {"question": int(question), "rating": rating, "response_ms": 4000}
             body["client_review_id"] = str(uuid.uuid4())
             studying[n].call("answer", "POST", f"/api/v1/quizzes/{quiz}/answers/", body)
 
