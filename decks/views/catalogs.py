@@ -58,6 +58,7 @@ def detail_context(
         "catalog": catalog,
         "page": page_of(request, cards, CARDS_PER_PAGE),
         "form": form or FlashcardForm(),
+        "back_from_edit": False,  # read by every row: a missing variable costs an exception
     }
 
 
