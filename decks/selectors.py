@@ -287,11 +287,12 @@ def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
     return _access_of(catalog, lambda: catalogs_with_access(catalogs_visible_to(user), user))
 
 
-def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
-    """The catalog's cards in the order they were added, ready to list."""
+def flashcards_in_catalog(catalog: Catalog, *, owners: bool = True) -> QuerySet[Flashcard]:
+    """The catalog's cards in the order they were added, ready to list: with their language
+    and, unless `owners` is false (a page that shows none), their owner."""
     return (
         Flashcard.objects.filter(memberships__catalog=catalog)
-        .select_related("language", "owner")
+        .select_related("language", *(["owner"] if owners else []))
         .order_by("memberships__added_at", "memberships__id")
     )
 
@@ -312,14 +313,15 @@ def flashcards_listed_in_catalog(
     language: str | None = None,
     search: str | None = None,
     newest_first: bool = False,
+    owners: bool = True,
 ) -> QuerySet[Flashcard] | Counted[Flashcard]:
     """The catalog's cards ready to page through, in the order added (or newest first),
-    filtered by `flashcards_filter`.
+    filtered by `flashcards_filter`, with their owners unless `owners` is false.
 
     Unfiltered, their count is the catalog's counter: a page costs the same in a catalog
     of any size (its rows come in order from the membership index, the page's and no more).
     """
-    cards = flashcards_in_catalog(catalog)
+    cards = flashcards_in_catalog(catalog, owners=owners)
     if newest_first:
         cards = cards.reverse()
     if _term(language) or _term(search):

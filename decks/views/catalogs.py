@@ -53,7 +53,8 @@ def list_filters(request: SignedInRequest, *keys: str) -> dict[str, str]:
 def detail_context(
     request: SignedInRequest, catalog: Catalog, access: Access, form: FlashcardForm | None = None
 ) -> dict:
-    cards = selectors.flashcards_listed_in_catalog(catalog, newest_first=True)
+    # The rows show no owner: a card's own (for its Share link) is its owner_id.
+    cards = selectors.flashcards_listed_in_catalog(catalog, newest_first=True, owners=False)
     return access_context(access) | {
         "catalog": catalog,
         "page": page_of(request, cards, CARDS_PER_PAGE),
