@@ -13,6 +13,8 @@ from functools import lru_cache
 from django import template
 from django.template.context import Context
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -51,10 +53,20 @@ def _current_app(context: Context) -> str | None:
 @register.simple_tag(takes_context=True)
 def url_for(context: Context, view_name: str, *args: object) -> str:
     """`{% url view_name arg … %}` (also `as name`), at the cost of a `str.format` once
-    the view's URL is known."""
-    current_app = _current_app(context)
-    if all(type(arg) is int and arg >= 0 for arg in args):
+    the view's URL is known. A URL that escaping leaves unchanged (an id path: no `&` or
+    `'`) comes marked safe, so that showing it escapes nothing again."""
+    if not all(type(arg) is int and arg >= 0 for arg in args):
+        return reverse(view_name, args=args, current_app=_current_app(context))
+    # The patterns of this render: its request's namespace, urlconf and prefix hold.
+    known: dict = context.__dict__.setdefault("_url_for_patterns", {})
+    key = (view_name, len(args))
+    if key not in known:
+        current_app = _current_app(context)
         pattern = url_format(view_name, len(args), current_app, get_urlconf(), get_script_prefix())
-        if pattern is not None:
-            return pattern.format(*args)
-    return reverse(view_name, args=args, current_app=current_app)
+        safe = pattern is not None and conditional_escape(pattern) == pattern
+        known[key] = (pattern, safe, current_app)
+    pattern, safe, current_app = known[key]
+    if pattern is None:
+        return reverse(view_name, args=args, current_app=current_app)
+    url = pattern.format(*args)
+    return SafeString(url) if safe else url  # escaping would not change it
