@@ -29,6 +29,15 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user of a session, with their settings: every page reads the
+        theme, which would otherwise cost a query of its own."""
+        try:
+            user = User._default_manager.select_related("settings").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class LockoutBackend(AxesStandaloneBackend):
     """django-axes' lockout check, for logins that come with a request.

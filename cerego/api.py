@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cerego.exceptions import DomainError
+from cerego.paging import Paginator
 from cerego.throttling import FailOpenScopedRateThrottle
 
 
@@ -97,6 +98,7 @@ class ApiHostMiddleware:
 
 
 class Pagination(pagination.PageNumberPagination):
+    django_paginator_class = Paginator
     page_size_query_param = "page_size"
     max_page_size = 100
 

@@ -191,20 +191,27 @@ def catalogs_with_card_count(catalogs: QuerySet[Catalog]) -> QuerySet[Catalog]:
     return catalogs.annotate(flashcard_count=Coalesce(F("card_count__flashcards"), 0))
 
 
+def catalogs_with_access(catalogs: QuerySet[Catalog], user: AnyUser) -> QuerySet[Catalog]:
+    """Catalogs with `flashcard_count` and what `user` may do with each (`user_is_owner`,
+    `user_can_edit`, read by `catalog_access`): what a page of a catalog's cards needs."""
+    editable = _catalog_editable(user) if user.is_authenticated else Q(pk=None)
+    return catalogs_with_card_count(catalogs).annotate(
+        user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
+        user_can_edit=ExpressionWrapper(editable, output_field=BooleanField()),
+    )
+
+
 def catalogs_with_details(catalogs: QuerySet[Catalog], user: AnyUser) -> QuerySet[Catalog]:
     """Catalogs ready to list: owner and language joined, card and learner counts, and
     what `user` may do with each (`user_is_owner`, `user_can_edit`), in one query."""
-    editable = _catalog_editable(user) if user.is_authenticated else Q(pk=None)
     learners = (
         CatalogLearner.objects.filter(catalog=OuterRef("pk"))
         .values("catalog")
         .annotate(count=Count("*"))
         .values("count")
     )
-    return catalogs_with_card_count(catalogs.select_related("owner", "language")).annotate(
+    return catalogs_with_access(catalogs.select_related("owner", "language"), user).annotate(
         learner_count=Coalesce(Subquery(learners, output_field=IntegerField()), 0),
-        user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
-        user_can_edit=ExpressionWrapper(editable, output_field=BooleanField()),
     )
 
 
@@ -277,14 +284,15 @@ def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
     no query. Reached by its share link, a catalog one may not open by id still says VIEW:
     the link lets whoever holds it read.
     """
-    return _access_of(catalog, lambda: catalogs_with_details(catalogs_visible_to(user), user))
+    return _access_of(catalog, lambda: catalogs_with_access(catalogs_visible_to(user), user))
 
 
-def flashcards_in_catalog(catalog: Catalog) -> QuerySet[Flashcard]:
-    """The catalog's cards in the order they were added, ready to list."""
+def flashcards_in_catalog(catalog: Catalog, *, owners: bool = True) -> QuerySet[Flashcard]:
+    """The catalog's cards in the order they were added, ready to list: with their language
+    and, unless `owners` is false (a page that shows none), their owner."""
     return (
         Flashcard.objects.filter(memberships__catalog=catalog)
-        .select_related("language", "owner")
+        .select_related("language", *(["owner"] if owners else []))
         .order_by("memberships__added_at", "memberships__id")
     )
 
@@ -305,14 +313,15 @@ def flashcards_listed_in_catalog(
     language: str | None = None,
     search: str | None = None,
     newest_first: bool = False,
+    owners: bool = True,
 ) -> QuerySet[Flashcard] | Counted[Flashcard]:
     """The catalog's cards ready to page through, in the order added (or newest first),
-    filtered by `flashcards_filter`.
+    filtered by `flashcards_filter`, with their owners unless `owners` is false.
 
     Unfiltered, their count is the catalog's counter: a page costs the same in a catalog
     of any size (its rows come in order from the membership index, the page's and no more).
     """
-    cards = flashcards_in_catalog(catalog)
+    cards = flashcards_in_catalog(catalog, owners=owners)
     if newest_first:
         cards = cards.reverse()
     if _term(language) or _term(search):

@@ -371,3 +371,22 @@ def test_web_forms_share_the_api_throttles(client, settings, name, scope, data):
 
     assert response.status_code == 429
     assert "Too many attempts from your network" in response.content.decode()
+
+
+def test_a_page_reads_the_signed_in_user_with_their_theme_in_one_query(
+    client, learner, django_assert_max_num_queries
+):
+    learner.settings.theme = "dark"
+    learner.settings.save()
+    client.force_login(learner)
+
+    with django_assert_max_num_queries(10) as queries:
+        html = client.get(reverse("decks:library")).content.decode()
+
+    assert '<html lang="en" data-theme="dark">' in html
+    alone = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "accounts_usersettings"')
+    ]
+    assert alone == []  # joined to the user's own query

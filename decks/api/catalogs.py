@@ -63,6 +63,8 @@ class CatalogViewSet(
                 visibility=self.request.query_params.get("visibility"),
                 search=self.request.query_params.get("search"),
             )
+        if self.action == "flashcards" and self.request.method == "GET":
+            return selectors.catalogs_with_access(catalogs, user)  # for its cards alone
         return selectors.catalogs_with_details(catalogs, user)
 
     @extend_schema(

@@ -70,3 +70,18 @@ def test_the_template_filters_show_formatting_or_plain_text():
         "<p><ruby>漢字<rt>かんじ</rt></ruby><br>&lt;b x=1&gt;y'</p>"
         "<p title='漢字\n&lt;b x=1&gt;y&#x27;'>"
     )
+
+
+def test_the_speak_button_says_the_plain_text_escaped_as_the_include_did():
+    hostile = '<b>"x"</b> & <script>'
+    tag = Template("{% load cards %}{% speak t lang %}")
+    include = Template('{% include "_partials/speak.html" with text=t lang=lang %}')
+
+    shown = tag.render(Context({"t": hostile, "lang": 'e"s'}))
+
+    assert shown == (
+        '<button type="button" class="speak secondary outline"'
+        ' data-speak="&quot;x&quot; &amp; &lt;script&gt;" data-lang="e&quot;s" hidden'
+        ' aria-label="Listen to “&quot;x&quot; &amp; &lt;script&gt;”" title="Listen">🔊</button>'
+    )
+    assert include.render(Context({"t": hostile, "lang": 'e"s'})).strip() == shown

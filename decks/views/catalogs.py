@@ -4,7 +4,7 @@ delete and copy; and what the other catalog pages share (`catalog_for`, `detail_
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.http import SignedInRequest
 from cerego.forms import add_service_errors
 from cerego.http import client_ip
-from cerego.paging import Counted
+from cerego.paging import Counted, Paginator
 from decks import selectors
 from decks.forms.cards import FlashcardForm
 from decks.forms.catalogs import CatalogForm
@@ -29,8 +29,8 @@ CATALOGS_PER_PAGE = 25
 def catalog_for(request: SignedInRequest, pk: int, need: Access = Access.VIEW) -> Catalog:
     """The catalog if the user may see it (else 404) and do `need` with it (else 403)."""
     user = request.user
-    catalogs = selectors.catalogs_with_details(selectors.catalogs_visible_to(user), user)
-    catalog = get_object_or_404(catalogs, pk=pk)
+    visible = selectors.catalogs_visible_to(user).select_related("owner", "language")
+    catalog = get_object_or_404(selectors.catalogs_with_access(visible, user), pk=pk)
     if not may(catalog_access(user, catalog), need):
         raise PermissionDenied("You may only view this catalog.")
     return catalog
@@ -53,11 +53,13 @@ def list_filters(request: SignedInRequest, *keys: str) -> dict[str, str]:
 def detail_context(
     request: SignedInRequest, catalog: Catalog, access: Access, form: FlashcardForm | None = None
 ) -> dict:
-    cards = selectors.flashcards_listed_in_catalog(catalog, newest_first=True)
+    # The rows show no owner: a card's own (for its Share link) is its owner_id.
+    cards = selectors.flashcards_listed_in_catalog(catalog, newest_first=True, owners=False)
     return access_context(access) | {
         "catalog": catalog,
         "page": page_of(request, cards, CARDS_PER_PAGE),
         "form": form or FlashcardForm(),
+        "back_from_edit": False,  # read by every row: a missing variable costs an exception
     }
 
 
