@@ -243,8 +243,8 @@ def operations_run(clients: list[Learner], learners: list[tuple[str, int]], seco
             # One in five forgotten, as a learner at 80-90 % retention: each wrong answer
             # makes the quiz re-draw the next question easier, the costly path.
             rating = random.choice([1, 3, 3, 3, 4])
-            body = {"question": int(question), "rating": rating, "response_ms": 4000}
-            body["client_review_id"] = str(uuid.uuid4())
+            body: dict[str, object] = {"question": int(question), "rating": rating}
+            body |= {"response_ms": 4000, "client_review_id": str(uuid.uuid4())}
             studying[n].call("answer", "POST", f"/api/v1/quizzes/{quiz}/answers/", body)
 
     def create_quiz(n: int, deadline: float) -> None:
