@@ -240,8 +240,8 @@ def operations_run(clients: list[Learner], learners: list[tuple[str, int]], seco
     def answer(n: int, deadline: float) -> None:
         while queues[n] and time.perf_counter() < deadline:
             quiz, question = queues[n].pop(0).split(":")
-            # One in five forgotten, as a learner at 80-90 % retention: each wrong answer
-            # makes the quiz re-draw the next question easier, the costly path.
+            # One in five forgotten, as a learner at 80-90 % retention. (Flip has no easier
+            # type, so no answer here takes the re-draw after a wrong choice or typed answer.)
             rating = random.choice([1, 3, 3, 3, 4])
             body: dict[str, object] = {"question": int(question), "rating": rating}
             body |= {"response_ms": 4000, "client_review_id": str(uuid.uuid4())}

@@ -335,12 +335,14 @@ def _step_down_next(question: QuizQuestion, pools_user: User) -> None:
     band = next((i for i, codes in enumerate(BANDS) if following.quiz_type.code in codes), 0)
     if band == 0:
         return
+    allowed = {t.code: t for t in QuizType.objects.filter(code__in=question.quiz.quiz_types)}
+    allowed = allowed or _allowed_types(pools_user, None)
+    if not allowed.keys() & {code for codes in BANDS[:band] for code in codes}:
+        return  # nothing easier is allowed: the question stays as drawn (and no pool is read)
     cards = [_Card(following.flashcard, None, 0)]
     pool = _distractor_pool(cards, question.quiz.catalog, pools_user)[
         following.flashcard.language_id
     ]
-    allowed = {t.code: t for t in QuizType.objects.filter(code__in=question.quiz.quiz_types)}
-    allowed = allowed or _allowed_types(pools_user, None)
     quiz_type = _type_for(band - 1, allowed, _distractor_count(following.flashcard, pool))
     fields = _question_fields(following.flashcard, quiz_type, pool)
     following.quiz_type = quiz_type

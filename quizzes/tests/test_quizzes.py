@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from decks.markup import plain_text
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, FlashcardFactory
@@ -366,9 +368,15 @@ def test_the_step_down_keeps_to_the_quiz_types_asked_for(learner, deck):
     quiz = quiz_create(user=learner, catalog=deck, size=3, quiz_types=["typed"], now=START)
     first = quiz.questions.order_by("position").first()
 
-    quiz_answer_submit(user=learner, quiz_id=quiz.pk, question_id=first.pk, answer="no", now=START)
+    with CaptureQueriesContext(connection) as wrong:
+        quiz_answer_submit(
+            user=learner, quiz_id=quiz.pk, question_id=first.pk, answer="no", now=START
+        )
 
     assert {q.quiz_type.code for q in quiz.questions.all()} == {"typed"}
+    # Nothing easier is allowed, so no distractor pool is read for the next question.
+    pool = 'SELECT "decks_flashcard"."front", "decks_flashcard"."back" FROM'
+    assert not any(q["sql"].startswith(pool) for q in wrong.captured_queries)
 
 
 def test_distractors_come_from_all_over_a_large_catalog(learner, spanish, quiz_types):
