@@ -2,8 +2,8 @@
 
 Each operation is called with what the schema allows (and what it forbids), authenticated
 with a real JWT as a learner with data, or as staff for the staff routes; every case is
-sent twice, as generated and with its path pointing at the learner's real objects, so the
-fuzzer reaches past the 404s. An answer that is a 500, breaks its documented shape,
+sent twice, as generated and with its path and body pointing at the learner's real
+objects, so the fuzzer reaches past the 404s. An answer that is a 500, breaks its documented shape,
 content type or status codes fails the test. FUZZ_EXAMPLES raises the examples an
 operation gets (default 6) for a longer run by hand.
 """
@@ -33,7 +33,12 @@ from accounts.models import User
 from accounts.tests.factories import UserFactory
 from cerego.wsgi import application
 from decks.models import Catalog, CatalogShare, Flashcard, FlashcardShare, ImportJob
-from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, LanguageFactory
+from decks.tests.factories import (
+    CatalogFactory,
+    CatalogFlashcardFactory,
+    FlashcardFactory,
+    LanguageFactory,
+)
 from quizzes.models import CardProgress, CardState, ReviewLog
 from quizzes.services.quiz_types import quiz_types_seed
 from quizzes.services.quizzes import quiz_create
@@ -52,11 +57,13 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 
 @dataclass
 class Learner:
-    """A learner with one of everything the paths name, and the ids to reach it."""
+    """A learner with one of everything the paths name, and the ids to reach it: in
+    paths by the resource they are under, in bodies by field name."""
 
     user: User
     staff: User
     path_ids: dict[str, dict[str, Any]]
+    body_ids: dict[str, Any]
 
 
 def bearer(user: User) -> dict[str, str]:
@@ -101,6 +108,8 @@ def learner_with_data(db: None) -> Learner:
     card_share = FlashcardShare.objects.create(flashcard=cards[1], user=friend)
     job = ImportJob.objects.create(owner=user, file_name="cards.csv", file_format="csv")
     entry = WaitlistEntryFactory()
+    question = quiz.questions.order_by("position").first()
+    loose_card = FlashcardFactory(owner=user, language=catalog.language)  # in no catalog
     return Learner(
         user=user,
         staff=UserFactory(username="staffer", is_admin=True, is_superuser=True),
@@ -118,6 +127,16 @@ def learner_with_data(db: None) -> Learner:
             "languages": {"code": "es"},
             "waitlist": {"id": entry.id},
         },
+        body_ids={
+            "catalog": catalog.id,
+            "share_token": catalog.share_token,
+            "language": "es",
+            "flashcard_id": loose_card.id,
+            "flashcard": cards[0].id,
+            "question": question.id,
+            "answer": question.expected_answer,  # one right answer, then "already answered"
+            "user": UserFactory(username="stranger").username,
+        },
     )
 
 
@@ -125,6 +144,16 @@ def real_ids(path: str, path_ids: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The learner's own objects for `path`'s parameters, by the resource it is under."""
     resource = path.removeprefix("/api/v1/").split("/")[0]
     return path_ids.get(resource, {})
+
+
+def with_real_ids(body: Any, body_ids: dict[str, Any]) -> Any:
+    """`body` with the fields that name an object naming the learner's (a list: in each
+    item), so that creating, sharing and answering can succeed."""
+    if isinstance(body, list):
+        return [with_real_ids(item, body_ids) for item in body]
+    if isinstance(body, dict):
+        return body | {name: body_ids[name] for name in body.keys() & body_ids.keys()}
+    return body
 
 
 def _openapi_schema() -> Any:
@@ -164,9 +193,11 @@ def test_every_operation_keeps_its_documented_contract(case, learner_with_data):
 
     cache.clear()  # each case comes as a first request: throttles would hide the code behind
     case.call_and_validate(headers=headers, checks=CHECKS)
-    if case.path_parameters:
-        ids = real_ids(case.path, learner_with_data.path_ids)
-        case.path_parameters = {name: ids[name] for name in case.path_parameters}
+    ids = real_ids(case.path, learner_with_data.path_ids)
+    path_parameters = {name: ids[name] for name in case.path_parameters or {}}
+    body = with_real_ids(case.body, learner_with_data.body_ids)
+    if path_parameters != (case.path_parameters or {}) or body != case.body:
+        case.path_parameters, case.body = path_parameters, body
         cache.clear()
         case.call_and_validate(headers=headers, checks=CHECKS)
 
