@@ -116,11 +116,8 @@ class AnonymousThrottledView(APIView):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map domain errors to HTTP once, so every API error is JSON.
 
-        Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
-    from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-    from rest_framework import exceptions, pagination, serializers, status
-    from rest_framework.permissions import AllowAny, BasePermission
-    from rest_framework.request import Request
+    Services raise Django's ValidationError; it becomes a 400 with DRF's field-error
+    shape. Anything DRF does not know stays a 500 (logged) but still answers JSON.
     """
     if isinstance(exc, DomainError):
         return Response({"detail": exc.messages[0], **exc.extra()}, status=exc.status_code)
@@ -156,18 +153,27 @@ UNAUTHORIZED_RESPONSE: dict[str, Any] = {
 }
 
 
+def _error(description: str) -> dict[str, Any]:
+    return UNAUTHORIZED_RESPONSE | {"description": description}
+
+
 def document_common_errors(result: dict, generator: Any, request: Any, public: bool) -> dict:
     """drf-spectacular hook for the answers every view shares, said here once: an
-    operation that needs a token may answer 401, a paginated list 404 for a missing page."""
+    operation that needs a token may answer 401, a paginated list or a path naming an
+    object 404, a request body in a media type the view does not parse 415."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            responses = operation["responses"]
             security = operation.get("security")
             if security and {} not in security:
-                operation["responses"].setdefault("401", UNAUTHORIZED_RESPONSE)
-            if any(
-                parameter.get("name") == "page" for parameter in operation.get("parameters", [])
-            ):
-                operation["responses"].setdefault(
-                    "404", UNAUTHORIZED_RESPONSE | {"description": "No such page."}
+                responses.setdefault("401", UNAUTHORIZED_RESPONSE)
+            parameters = operation.get("parameters", [])
+            if any(parameter.get("name") == "page" for parameter in parameters):
+                responses.setdefault("404", _error("No such page."))
+            if any(parameter.get("in") == "path" for parameter in parameters):
+                responses.setdefault("404", _error("No such object, or not one of yours."))
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "415", _error("The body is not in one of the request's media types.")
                 )
     return result

@@ -62,3 +62,20 @@ def test_every_operation_that_needs_a_token_documents_its_401(client):
     waitlist_join = schema["paths"]["/api/v1/waitlist/"]["post"]
     assert "401" not in waitlist_join["responses"]
     assert "404" in schema["paths"]["/api/v1/catalogs/public/"]["get"]["responses"]
+
+
+def test_paths_naming_an_object_document_their_404_and_bodies_their_415(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert "404" in schema["paths"]["/api/v1/languages/{code}/"]["get"]["responses"]
+    assert "415" in schema["paths"]["/api/v1/reviews/sync/"]["post"]["responses"]
+    assert "415" not in schema["paths"]["/api/v1/catalogs/"]["get"]["responses"]
+
+
+def test_an_unknown_language_is_a_404_and_a_body_without_media_type_a_415(learner_api_client):
+    unknown = learner_api_client.get("/api/v1/languages/xx/")
+    untyped = learner_api_client.generic("POST", "/api/v1/reviews/sync/", b"[]", content_type="")
+
+    assert unknown.status_code == 404
+    assert untyped.status_code == 415
+    assert "Unsupported media type" in untyped.json()["detail"]

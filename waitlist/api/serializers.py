@@ -12,7 +12,9 @@ class JoinInputSerializer(serializers.Serializer):
 
 class WaitlistEntrySerializer(serializers.ModelSerializer):
     decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,  # null until staff decide
     )
 
     class Meta:

@@ -132,6 +132,16 @@ def test_staff_list_entries_filtered_by_status(staff_api_client, django_assert_m
     assert set(everything.json()["results"][0]) >= {"id", "email", "status", "position"}
 
 
+def test_an_undecided_entry_says_decided_by_null_as_its_schema_allows(staff_api_client, client):
+    WaitlistEntryFactory()
+
+    entry = staff_api_client.get(ENTRIES).json()["results"][0]
+    schema = client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert entry["decided_by"] is None
+    assert schema["components"]["schemas"]["WaitlistEntry"]["properties"]["decided_by"]["nullable"]
+
+
 def test_staff_approve_mails_the_invite(
     staff_api_client, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
