@@ -43,12 +43,24 @@ def wait_until(condition, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-class RedisServer:
+class _Process:
+    """A server this test started, stopped gently (SIGTERM) and waited for."""
+
+    process: subprocess.Popen | None = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+class RedisServer(_Process):
     def __init__(self) -> None:
         self.binary = require_binary(shutil.which("redis-server"), "redis-server")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
+        self.process = None
 
     def start(self) -> None:
         options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
@@ -62,12 +74,6 @@ class RedisServer:
             return bool(redis.Redis(port=self.port, socket_timeout=0.5).ping())
         except redis.ConnectionError:
             return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 def _postgres_bindir() -> str | None:
@@ -151,7 +157,7 @@ def web_env(database_url: str, folder: Path) -> dict[str, str]:
     return env
 
 
-class Gunicorn:
+class Gunicorn(_Process):
     """gunicorn (one worker, two threads) with `env` on a free loopback port."""
 
     def __init__(self, env: dict[str, str], folder: Path) -> None:
@@ -159,7 +165,7 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / f"gunicorn-{self.port}.log"
-        self.process: subprocess.Popen | None = None
+        self.process = None
 
     def start(self) -> None:
         command = [
@@ -185,12 +191,6 @@ class Gunicorn:
                 return True
         except OSError:
             return False
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 class ProductionSite:
