@@ -253,9 +253,13 @@ def admin_user_ensure(*, username: str, email: str, password: str) -> tuple[User
     user.email = User.objects.normalize_email(email)
     password_validation.validate_password(password, user=user)
     user.validate_constraints()
+    # init_db runs at every start: only a new password signs the admin's API clients out.
+    password_changed = not user.check_password(password)
     user.set_password(password)
     user.is_admin = user.is_superuser = user.is_active = True
     user.save()
+    if password_changed:
+        tokens_revoke_all(user=user)
     return user, False
 
 

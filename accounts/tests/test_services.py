@@ -69,6 +69,17 @@ def test_admin_user_ensure_creates_then_updates_the_same_superuser():
     assert again.check_password("second-long-pass-phrase")
 
 
+def test_a_new_admin_password_from_init_db_revokes_the_admins_tokens():
+    values = {"username": "root", "email": "root@example.com"}
+    admin_user_ensure(**values, password="first-long-pass-phrase")
+    same, _ = admin_user_ensure(**values, password="first-long-pass-phrase")
+    assert same.token_version == 0  # a restart with the same password keeps them
+
+    changed, _ = admin_user_ensure(**values, password="second-long-pass-phrase")
+
+    assert User.objects.get(pk=changed.pk).token_version == 1
+
+
 def test_admin_user_ensure_refuses_incomplete_values():
     with pytest.raises(ValidationError, match="must all be set"):
         admin_user_ensure(username="root", email="", password="first-long-pass-phrase")
