@@ -51,6 +51,11 @@ WAITLIST_ENABLED = env.bool("WAITLIST_ENABLED", default=True)
 WAITLIST_INVITE_EXPIRE_DAYS = env.int("WAITLIST_INVITE_EXPIRE_DAYS", default=14)
 
 INSTALLED_APPS = [
+    # Our plumbing as an app: its system checks and the commands that set up the whole site
+    # (init_db, load_demo_data). Listed first, so that our db_worker (which survives
+    # database restarts) replaces django_tasks_db's and our changepassword (which revokes
+    # API tokens) replaces django.contrib.auth's.
+    "cerego",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,10 +67,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
-    # Our plumbing as an app: its system checks, the commands that set up the whole site
-    # (init_db, load_demo_data) and db_worker, listed before django_tasks_db so that ours
-    # (which survives database restarts) replaces theirs.
-    "cerego",
     "django_tasks_db",
     "axes",
     "accounts",

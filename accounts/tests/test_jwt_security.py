@@ -4,6 +4,7 @@ Tokens come from the real token endpoint; forgeries are made with PyJWT from the
 """
 
 import base64
+import io
 import json
 import threading
 from collections.abc import Callable
@@ -15,6 +16,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -337,6 +339,18 @@ def test_a_password_staff_set_in_admin_revokes_the_users_tokens(client, learner,
     )
 
     assert response.status_code == 302
+    assert_refused(me(pair["access"]), "token_revoked")
+    assert me(obtain(learner, NEW_PASSWORD)["access"]).status_code == 200
+
+
+def test_a_password_changed_with_manage_py_changepassword_revokes_the_users_tokens(
+    learner, monkeypatch
+):
+    pair = obtain(learner)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": NEW_PASSWORD)
+
+    call_command("changepassword", learner.username, stdout=io.StringIO())
+
     assert_refused(me(pair["access"]), "token_revoked")
     assert me(obtain(learner, NEW_PASSWORD)["access"]).status_code == 200
 
