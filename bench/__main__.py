@@ -1,20 +1,35 @@
 """Every benchmark from one command.
 
-    .venv/bin/python -m bench            # list them; run the in-process ones (no server)
-    .venv/bin/python -m bench NAME …     # run those named (extra arguments after --)
-    .venv/bin/python -m bench all        # every one whose database and data are at hand
+    bench/run …                          # on a fresh checkout: makes .venv, then as below
+    .venv/bin/python -m bench            # list them
+    .venv/bin/python -m bench NAME …     # run those named (their own arguments after --)
+    .venv/bin/python -m bench all        # every one whose data (../shared/data) is at hand
 
 Each benchmark is a module of this package with its own command line and its own section
-in docs/performance.md, docs/reliability.md or docs/learning-quality.md; this only runs
-them one after the other, each in a process of its own.
+in docs/performance.md, docs/reliability.md or docs/learning-quality.md; this runs them one
+after the other, each in a process of its own. One that needs PostgreSQL or Redis and is
+not given one (DATABASE_URL naming a PostgreSQL database, REDIS_URL) gets a throwaway one
+on a free loopback port, with a database of its own, stopped and removed when the run ends
+(also on Ctrl-C or an error). `--keep-data DIR` keeps the cluster in DIR for the next run,
+so data a benchmark generated once is reused; `--postgresql` gives every benchmark a
+database there, not only those that need PostgreSQL (the others run on a temporary SQLite
+file). A DATABASE_URL given wins over both: every benchmark runs on it.
 """
 
+import argparse
 import os
+import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from bench.servers import ROOT
+from bench.servers import ROOT, Throwaway
+from cerego.servers import MissingBinary, postgres_bindir
+
+DATA = ROOT.parent / "shared" / "data"
 
 
 @dataclass(frozen=True)
@@ -22,6 +37,10 @@ class Benchmark:
     name: str
     what: str
     needs: str = ""  # "postgresql", "postgresql+redis" or "data" (../shared/data)
+
+    @property
+    def services(self) -> set[str]:
+        return set(self.needs.split("+")) - {""}
 
 
 BENCHMARKS = [
@@ -37,50 +56,119 @@ BENCHMARKS = [
     Benchmark("catalog_pages", "the catalog endpoints at 10,000 and 100,000 cards", "postgresql"),
     Benchmark("study_load", "100 learners studying through the API", "postgresql+redis"),
 ]
-IN_PROCESS = ["scheduling", "query_counts"]
 
 
-def available(benchmark: Benchmark) -> bool:
-    database = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    if benchmark.needs == "data":
-        return (ROOT.parent / "shared" / "data").is_dir()
-    if benchmark.needs == "postgresql":
-        return database
-    if benchmark.needs == "postgresql+redis":
-        return database and bool(os.environ.get("REDIS_URL"))
-    return True
+def _given_postgresql(environ: Mapping[str, str]) -> bool:
+    return environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def missing(benchmark: Benchmark, environ: Mapping[str, str] = os.environ) -> str | None:
+    """Why the benchmark cannot run here, or None."""
+    if "data" in benchmark.services and not DATA.is_dir():
+        return f"needs {DATA}"
+    needs_postgresql = "postgresql" in benchmark.services and not _given_postgresql(environ)
+    if needs_postgresql and postgres_bindir() is None:
+        return "needs PostgreSQL: install it, or set DATABASE_URL"
+    needs_redis = "redis" in benchmark.services and not environ.get("REDIS_URL")
+    if needs_redis and shutil.which("redis-server") is None:
+        return "needs redis-server: install it, or set REDIS_URL"
+    return None
+
+
+def environment_for(
+    benchmark: Benchmark,
+    servers: Throwaway,
+    environ: Mapping[str, str] = os.environ,
+    *,
+    postgresql: bool = False,
+) -> dict[str, str]:
+    """The benchmark's environment: ours, with a throwaway server for what it needs and
+    was not given (and a PostgreSQL database for every one with `postgresql`)."""
+    environment = dict(environ)
+    wants_postgresql = postgresql or "postgresql" in benchmark.services
+    if wants_postgresql and not _given_postgresql(environ):
+        environment["DATABASE_URL"] = servers.database_url(benchmark.name)
+    if "redis" in benchmark.services and not environ.get("REDIS_URL"):
+        environment["REDIS_URL"] = servers.redis_url()
+    return environment
+
+
+def listing() -> str:
+    lines = ["benchmarks (python -m bench NAME … [-- ARGS], or all):"]
+    for benchmark in BENCHMARKS:
+        needs = f" (needs {benchmark.needs})" if benchmark.needs else ""
+        lines.append(f"  {benchmark.name:<18} {benchmark.what}{needs}")
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.split("\n\n")[0], epilog=listing()
+    )
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run, or all")
+    parser.add_argument(
+        "--keep-data",
+        type=Path,
+        metavar="DIR",
+        help="keep the throwaway PostgreSQL cluster (and what the benchmarks generate) in DIR",
+    )
+    parser.add_argument(
+        "--postgresql",
+        action="store_true",
+        help="run every benchmark on PostgreSQL, not only those that need it",
+    )
+    return parser
 
 
 def main(arguments: list[str]) -> int:
-    names, extra = arguments, []
+    extra: list[str] = []
     if "--" in arguments:
         cut = arguments.index("--")
-        names, extra = arguments[:cut], arguments[cut + 1 :]
+        arguments, extra = arguments[:cut], arguments[cut + 1 :]
+    options = parser().parse_args(arguments)
+    if not options.names:
+        print(listing())
+        return 0
     known = {benchmark.name: benchmark for benchmark in BENCHMARKS}
-    if not names:
-        for benchmark in BENCHMARKS:
-            needs = f" (needs {benchmark.needs})" if benchmark.needs else ""
-            print(f"  {benchmark.name:<18} {benchmark.what}{needs}")
-        print()
-        names = IN_PROCESS
-    elif names == ["all"]:
-        names = [benchmark.name for benchmark in BENCHMARKS if available(benchmark)]
+    names = list(known) if options.names == ["all"] else options.names
     unknown = [name for name in names if name not in known]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
     failed = []
-    for name in names:
-        print(f"== bench.{name}", flush=True)
-        done = subprocess.run(  # noqa: S603 - our own modules, by a name from the table above
-            [sys.executable, "-m", f"bench.{name}", *extra], cwd=ROOT, check=False
-        )
-        if done.returncode:
-            failed.append(name)
+    with Throwaway(options.keep_data) as servers:
+        for name in names:
+            reason = missing(known[name])
+            if reason is not None:
+                print(f"== bench.{name}: skipped, {reason}", flush=True)
+                if options.names != ["all"]:
+                    failed.append(name)
+                continue
+            try:
+                environment = environment_for(known[name], servers, postgresql=options.postgresql)
+            except (MissingBinary, RuntimeError) as error:
+                print(f"== bench.{name}: {error}", file=sys.stderr)
+                failed.append(name)
+                continue
+            print(f"== bench.{name}", flush=True)
+            done = subprocess.run(  # noqa: S603 - our own modules, by a name from the table above
+                [sys.executable, "-m", f"bench.{name}", *extra],
+                cwd=ROOT,
+                env=environment,
+                check=False,
+            )
+            if done.returncode:
+                failed.append(name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # A kill stops the servers as Ctrl-C does: SystemExit unwinds through `with Throwaway`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)  # the servers are stopped already; no traceback for a Ctrl-C

@@ -11,18 +11,15 @@ about 2× for twice the notes.
 """
 
 import io
-import os
 import sqlite3
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cerego.test_settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script
+from bench import django_setup
 
-import django
-
-django.setup()
+django_setup()
 
 from decks.importers.anki import parse_apkg  # noqa: E402
 from decks.tests.anki_fixtures import anki_package  # noqa: E402

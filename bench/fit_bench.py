@@ -12,20 +12,14 @@ fit is a task of its own and is not timed here. Uses a temporary SQLite file unl
 DATABASE_URL is set (then its database must be disposable: it is migrated and filled).
 """
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-folder = tempfile.mkdtemp(prefix="cerego-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cerego.test_settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script
+from bench import django_setup
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402

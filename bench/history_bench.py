@@ -18,19 +18,14 @@ migrates it and adds rows).
 import csv
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-folder = tempfile.mkdtemp(prefix="cerego-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cerego.test_settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+sys.path.insert(0, str(ROOT))  # also run as a script
+from bench import django_setup  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -1,21 +1,20 @@
-"""gunicorn with the production settings on a free loopback port, for the benchmarks."""
+"""The servers the benchmarks run against, on free loopback ports: gunicorn with the
+production settings, and a throwaway PostgreSQL and Redis for those not given one."""
 
 import http.client
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import psycopg
+from psycopg import sql
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from bench import ROOT as ROOT  # the benchmarks take these from here
+from cerego.servers import PostgresCluster, RedisServer
+from cerego.servers import free_port as free_port
 
 
 def production_environment(database_url: str, folder: Path) -> dict[str, str]:
@@ -78,3 +77,57 @@ def gunicorn_stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+class Throwaway:
+    """A PostgreSQL cluster and a redis-server of our own, each started the first time a
+    benchmark asks for it and stopped by `close()`. The cluster lives in a temporary folder
+    removed afterwards, or in `keep_data`, where it stays (stopped) for the next run.
+    Every benchmark gets a database of its own in it: they make learners of the same names.
+    """
+
+    def __init__(self, keep_data: Path | None = None) -> None:
+        self.keep_data = keep_data
+        self.cluster: PostgresCluster | None = None
+        self.redis: RedisServer | None = None
+
+    def __enter__(self) -> "Throwaway":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def database_url(self, benchmark: str) -> str:
+        """postgresql://… of the benchmark's database, made if it is not there yet."""
+        if self.cluster is None:
+            self.cluster = PostgresCluster(self.keep_data and self.keep_data / "postgresql")
+            if not self.cluster.created:
+                self.cluster.create()
+            print(f"PostgreSQL: starting a cluster in {self.cluster.folder}", flush=True)
+            self.cluster.start()
+        name = f"cerego_bench_{benchmark}"
+        with psycopg.connect(self.cluster.url, autocommit=True) as connection:
+            found = "SELECT 1 FROM pg_database WHERE datname = %s"
+            if connection.execute(found, [name]).fetchone() is None:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return f"postgresql://postgres@127.0.0.1:{self.cluster.port}/{name}"
+
+    def redis_url(self) -> str:
+        if self.redis is None:
+            self.redis = RedisServer()
+            print(f"Redis: starting redis-server on port {self.redis.port}", flush=True)
+            self.redis.start()
+        return self.redis.url
+
+    def close(self) -> None:
+        if self.redis is not None:
+            self.redis.stop()
+            self.redis = None
+        if self.cluster is not None:
+            if self.keep_data is None:
+                self.cluster.remove()
+                print("PostgreSQL: stopped, its folder removed", flush=True)
+            elif self.cluster.running:
+                self.cluster.stop()
+                print(f"PostgreSQL: stopped, its data kept in {self.cluster.folder}", flush=True)
+            self.cluster = None

@@ -11,22 +11,16 @@ memory figures were computed from. Uses a temporary SQLite file unless DATABASE_
 (then its database must be disposable: the benchmark migrates it and adds rows).
 """
 
-import os
 import random
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-folder = tempfile.mkdtemp(prefix="cerego-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cerego.test_settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # also run as a script
+from bench import django_setup
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

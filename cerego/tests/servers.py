@@ -1,125 +1,44 @@
-"""Throwaway Redis and PostgreSQL servers for fault tests, on free ports of their own.
-
-A fault test stops and starts its server; the machine's own (6379, 5432) are never touched.
-Without the binaries the test is skipped, except in CI (CI=true), where it must run.
+"""Servers for the fault tests: the throwaway Redis and PostgreSQL of cerego/servers.py
+(skipped without their programs, except in CI, where they must run), and the site as
+deployed on gunicorn. The machine's own servers (6379, 5432) are never touched.
 """
 
-import glob
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 
+from cerego import servers
+from cerego.servers import ServerProcess, free_port, wait_until
 from cerego.settings import BASE_DIR
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def require_binary(path: str | None, what: str) -> str:
-    if path is None or not os.access(path, os.X_OK):
+@contextmanager
+def installed():
+    """Without the server's program the test is skipped, except in CI, where it must run."""
+    try:
+        yield
+    except servers.MissingBinary as missing:
         if os.environ.get("CI"):
-            pytest.fail(f"CI needs {what} for the fault tests")
-        pytest.skip(f"{what} not installed")
-    return path
+            pytest.fail(f"CI needs {missing} for the fault tests")
+        pytest.skip(f"{missing} not installed")
 
 
-def wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
-class _Process:
-    """A server this test started, stopped gently (SIGTERM) and waited for."""
-
-    process: subprocess.Popen | None = None
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-class RedisServer(_Process):
+class RedisServer(servers.RedisServer):
     def __init__(self) -> None:
-        self.binary = require_binary(shutil.which("redis-server"), "redis-server")
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        options = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [self.binary, "--port", str(self.port), *options], stdout=subprocess.DEVNULL
-        )
-        wait_until(self.answers, 10, f"redis-server on port {self.port}")
-
-    def answers(self) -> bool:
-        try:
-            return bool(redis.Redis(port=self.port, socket_timeout=0.5).ping())
-        except redis.ConnectionError:
-            return False
+        with installed():
+            super().__init__()
 
 
-def _postgres_bindir() -> str | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
-    return found[-1] if found else None
-
-
-class PostgresCluster:
-    """A PostgreSQL cluster in a temporary folder; as root it runs as the postgres user."""
-
+class PostgresCluster(servers.PostgresCluster):
     def __init__(self) -> None:
-        bindir = _postgres_bindir()
-        self.pg_ctl = require_binary(bindir and f"{bindir}/pg_ctl", "PostgreSQL (pg_ctl)")
-        self.initdb = require_binary(bindir and f"{bindir}/initdb", "PostgreSQL (initdb)")
-        self.port = free_port()
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-        self.folder = Path(tempfile.mkdtemp(prefix="cerego-pg-"))
-        self.data = self.folder / "data"
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_user:
-            shutil.chown(self.folder, "postgres")
-
-    def _run(self, *command: str) -> None:
-        done = subprocess.run(  # noqa: S603 - the PostgreSQL binaries with fixed arguments
-            [*self.as_user, *command], capture_output=True, text=True, cwd=self.folder, check=False
-        )
-        assert done.returncode == 0, f"{command[0]} failed: {done.stderr or done.stdout}"
-
-    def create(self) -> None:
-        self._run(self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-
-    def start(self) -> None:
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
-            "-c fsync=off -c full_page_writes=off"
-        )
-        log = str(self.folder / "server.log")
-        self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
-
-    def stop(self) -> None:
-        self._run(self.pg_ctl, "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def remove(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.folder, ignore_errors=True)
+        with installed():
+            super().__init__()
 
 
 def production_env(database_url: str) -> dict[str, str]:
@@ -157,7 +76,7 @@ def web_env(database_url: str, folder: Path) -> dict[str, str]:
     return env
 
 
-class Gunicorn(_Process):
+class Gunicorn(ServerProcess):
     """gunicorn (one worker, two threads) with `env` on a free loopback port."""
 
     def __init__(self, env: dict[str, str], folder: Path) -> None:
