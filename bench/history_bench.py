@@ -44,9 +44,9 @@ FACTOR = 2500  # a non-zero factor: none of these reviews is cramming
 ATTEMPTS = os.environ.get("BENCH_ATTEMPTS", "first,again").split(",")
 
 
-def package_of(learner: str) -> tuple[bytes, int, int]:
-    """The learner's history as an .apkg, with its number of cards and reviews."""
-    with (REVLOGS / learner / "reviews.csv").open(newline="") as file:
+def package_of(reviews_csv: Path) -> tuple[bytes, int, int]:
+    """A learner's history as an .apkg, with its number of cards and reviews."""
+    with reviews_csv.open(newline="") as file:
         rows = list(csv.DictReader(file))
     cards = {card: number for number, card in enumerate(dict.fromkeys(r["card"] for r in rows))}
     revlog = [
@@ -81,7 +81,7 @@ def main() -> None:
     learner = sys.argv[1] if len(sys.argv) > 1 else LARGEST
     call_command("migrate", verbosity=0)
     languages_seed()
-    package, cards, reviews = package_of(learner)
+    package, cards, reviews = package_of(REVLOGS / learner / "reviews.csv")
     print(f"database: {connection.vendor}; {learner}: {cards:,} cards, {reviews:,} reviews")
     print("run      seconds  CPU s  cards   imported  skipped  queries")
     # A new learner each time the benchmark runs (a kept database holds the last ones).

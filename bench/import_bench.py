@@ -78,11 +78,14 @@ def main() -> None:
     print(f"database: {connection.vendor}")
     print("rows     file MB  seconds  rows/s    queries  peak MB")
     for rows in sizes:
-        r = bench(user, rows)
-        print(
-            f"{r['rows']:<8} {r['file_mb']:<8.1f} {r['seconds']:<8.2f} "
-            f"{r['rows_per_second']:<9.0f} {r['queries']:<8} {r['peak_mb']:.0f}"
-        )
+        print(line(bench(user, rows)))
+
+
+def line(r: dict[str, float]) -> str:
+    return (
+        f"{r['rows']:<8} {r['file_mb']:<8.1f} {r['seconds']:<8.2f} "
+        f"{r['rows_per_second']:<9.0f} {r['queries']:<8} {r['peak_mb']:.0f}"
+    )
 
 
 if __name__ == "__main__":
