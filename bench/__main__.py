@@ -17,6 +17,7 @@ file). A DATABASE_URL given wins over both: every benchmark runs on it.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -121,6 +122,28 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run(command: list[str], environment: dict[str, str]) -> int:
+    """The benchmark in a process group of its own. Interrupted (Ctrl-C, a kill), it gets
+    a SIGINT and a minute for its `finally` to stop the servers it started (gunicorn);
+    whatever of its group is left when it ends is ended too."""
+    process = subprocess.Popen(  # noqa: S603 - our own modules, by a name from the table
+        command, cwd=ROOT, env=environment, start_new_session=True
+    )
+    try:
+        return process.wait()
+    except BaseException:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        raise
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+
+
 def main(arguments: list[str]) -> int:
     extra: list[str] = []
     if "--" in arguments:
@@ -152,13 +175,7 @@ def main(arguments: list[str]) -> int:
                 failed.append(name)
                 continue
             print(f"== bench.{name}", flush=True)
-            done = subprocess.run(  # noqa: S603 - our own modules, by a name from the table above
-                [sys.executable, "-m", f"bench.{name}", *extra],
-                cwd=ROOT,
-                env=environment,
-                check=False,
-            )
-            if done.returncode:
+            if run([sys.executable, "-m", f"bench.{name}", *extra], environment):
                 failed.append(name)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
@@ -168,6 +185,9 @@ def main(arguments: list[str]) -> int:
 if __name__ == "__main__":
     # A kill stops the servers as Ctrl-C does: SystemExit unwinds through `with Throwaway`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    # Ctrl-C raises here even when started in the background (which ignores SIGINT), and
+    # so in each benchmark, which inherits an ignored SIGINT but not a handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         sys.exit(main(sys.argv[1:]))
     except KeyboardInterrupt:

@@ -123,6 +123,7 @@ class Throwaway:
         if self.redis is not None:
             self.redis.stop()
             self.redis = None
+            print("Redis: stopped", flush=True)
         if self.cluster is not None:
             if self.keep_data is None:
                 self.cluster.remove()
