@@ -38,10 +38,12 @@ def test_a_database_and_a_redis_given_win_and_nothing_is_started():
     given = {"DATABASE_URL": "postgresql://elsewhere/db", "REDIS_URL": "redis://elsewhere/3"}
     with Throwaway() as servers:
         environment = environment_for(NEEDS_BOTH, servers, given, postgresql=True)
+        on_sqlite = environment_for(Benchmark("import", "the CSV import"), servers, {})
 
         assert (servers.cluster, servers.redis) == (None, None)
     assert environment["DATABASE_URL"] == given["DATABASE_URL"]
     assert environment["REDIS_URL"] == given["REDIS_URL"]
+    assert "DATABASE_URL" not in on_sqlite  # needing no PostgreSQL, it makes its SQLite file
 
 
 @pytest.fixture
