@@ -81,26 +81,38 @@ def calibrate(folder: Path, *, day_start: str) -> Result:
 def table(results: list[Result]) -> list[str]:
     lines = [
         "| learner | reviews | targets | day starts (UTC) | log loss default | log loss kept "
-        "| RMSE(bins) default | RMSE(bins) kept | kept | seconds |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| RMSE(bins) default | RMSE(bins) kept | RMSE(bins) by chance | kept | seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         o, kept = r.outcome, r.outcome.kept_metrics
         lines.append(
             f"| {r.learner} | {o.reviews:,} | {o.targets:,} | {r.rollover_utc:02d}:00 "
             f"| {o.default.log_loss:.4f} | {kept.log_loss:.4f} | {o.default.rmse_bins:.4f} "
-            f"| {kept.rmse_bins:.4f} | {'yes' if o.kept else 'no'} | {r.seconds:.2f} |"
+            f"| {kept.rmse_bins:.4f} | {kept.rmse_bins_by_chance:.4f} ± "
+            f"{kept.rmse_bins_by_chance_sd:.4f} | {'yes' if o.kept else 'no'} | {r.seconds:.2f} |"
         )
     mean = statistics.fmean
     default_ll = mean(r.outcome.default.log_loss for r in results)
     default_rmse = mean(r.outcome.default.rmse_bins for r in results)
     kept_ll = mean(r.outcome.kept_metrics.log_loss for r in results)
     kept_rmse = mean(r.outcome.kept_metrics.rmse_bins for r in results)
+    chance, chance_sd = chance_of_mean(results)
     lines.append(
         f"| **mean** | {sum(r.outcome.reviews for r in results):,} | | | {default_ll:.4f} "
-        f"| **{kept_ll:.4f}** | {default_rmse:.4f} | **{kept_rmse:.4f}** | | |"
+        f"| **{kept_ll:.4f}** | {default_rmse:.4f} | **{kept_rmse:.4f}** "
+        f"| {chance:.4f} ± {chance_sd:.4f} | | |"
     )
     return lines
+
+
+def chance_of_mean(results: list[Result]) -> tuple[float, float]:
+    """The mean RMSE(bins) perfectly calibrated models would score on these held-out
+    reviews by chance, and its standard deviation (the learners' draws are independent)."""
+    kept = [r.outcome.kept_metrics for r in results]
+    mean = statistics.fmean(m.rmse_bins_by_chance or 0.0 for m in kept)
+    spread = sum((m.rmse_bins_by_chance_sd or 0.0) ** 2 for m in kept) ** 0.5 / len(kept)
+    return mean, spread
 
 
 def summary(results: list[Result], *, day_start: str, command: str) -> list[str]:
@@ -109,6 +121,7 @@ def summary(results: list[Result], *, day_start: str, command: str) -> list[str]
     worse = [
         r.learner for r in results if r.outcome.kept_metrics.log_loss > r.outcome.default.log_loss
     ]
+    chance, chance_sd = chance_of_mean(results)
     verdict = lambda ok: "met" if ok else "missed"  # noqa: E731
     return [
         f"Measured {date.today().isoformat()} on {platform.machine()}, "
@@ -122,6 +135,9 @@ def summary(results: list[Result], *, day_start: str, command: str) -> list[str]
         f"- Mean log loss {kept_ll:.4f} (target ≤ {TARGET_LOG_LOSS}: "
         f"{verdict(kept_ll <= TARGET_LOG_LOSS)}); mean RMSE(bins) {kept_rmse:.4f} "
         f"(target ≤ {TARGET_RMSE}: {verdict(kept_rmse <= TARGET_RMSE)}).",
+        f"- A perfectly calibrated model would score a mean RMSE(bins) of "
+        f"{chance:.4f} ± {chance_sd:.4f} on these "
+        "held-out reviews by chance alone (each learner's bins hold so few reviews).",
     ]
 
 

@@ -64,8 +64,15 @@ class StudyClock:
 
 @dataclass(frozen=True)
 class Metrics:
+    """Held-out figures. `rmse_bins_by_chance` (and its standard deviation) is the
+    RMSE(bins) a perfectly calibrated model would still score on the same reviews, from
+    the luck of the draw in each bin alone: what RMSE(bins) cannot go below on so few
+    reviews (None for figures read back from the database)."""
+
     log_loss: float
     rmse_bins: float
+    rmse_bins_by_chance: float | None = None
+    rmse_bins_by_chance_sd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -167,18 +174,33 @@ def _predict(
 
 
 def metrics_of(predictions: Sequence[float], targets: Sequence[Target]) -> Metrics:
-    """Log loss and RMSE(bins), each review weighing the same (as fsrs-rs's folds)."""
+    """Log loss and RMSE(bins), each review weighing the same (as fsrs-rs's folds).
+
+    RMSE(bins) is fsrs-rs's (and srs-benchmark's): per bin, the squared gap between mean
+    prediction and recall rate, weighted by the bin's count. By chance alone a bin's recall
+    rate strays from a calibrated mean prediction by a variance of sum(p(1 - p)) / count²,
+    so a perfect model scores sum over bins of sum(p(1 - p)) / count, over all reviews,
+    in mean square; each bin's share is about chi-squared with one degree of freedom,
+    which gives the spread.
+    """
     loss = 0.0
     bins: dict[tuple[int, int, int], list[float]] = {}
     for p, target in zip(predictions, targets, strict=True):
         p = min(max(p, 1e-7), 1 - 1e-7)
         loss -= math.log(p) if target.recalled else math.log(1 - p)
-        totals = bins.setdefault(target.bin, [0.0, 0.0, 0])
+        totals = bins.setdefault(target.bin, [0.0, 0.0, 0, 0.0])
         totals[0] += p
         totals[1] += target.recalled
         totals[2] += 1
-    squares = sum((predicted - actual) ** 2 / count for predicted, actual, count in bins.values())
-    return Metrics(loss / len(targets), math.sqrt(squares / len(targets)))
+        totals[3] += p * (1 - p)
+    n = len(targets)
+    squares = sum(
+        (predicted - actual) ** 2 / count for predicted, actual, count, _ in bins.values()
+    )
+    chance = [variance / count for _, _, count, variance in bins.values()]
+    chance_rmse = math.sqrt(sum(chance) / n)
+    chance_sd = math.sqrt(2 * sum(c * c for c in chance)) / n / (2 * chance_rmse or 1)
+    return Metrics(loss / n, math.sqrt(squares / n), chance_rmse, chance_sd)
 
 
 def training_items(histories: Histories) -> list[fsrs_rs.FSRSItem]:

@@ -1,6 +1,9 @@
+import random
+import statistics
 from datetime import timedelta
 
 import fsrs
+import fsrs_rs_python as fsrs_rs
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -48,6 +51,35 @@ def test_a_fit_is_refused_for_a_memory_that_follows_the_defaults():
     assert not outcome.kept
     assert outcome.kept_metrics == outcome.default
     assert fitting.health_of(outcome).verdict == "defaults_better"
+
+
+def test_the_held_out_figures_are_fsrs_rs_own_time_series_evaluation():
+    # The same split, predictions and RMSE(bins) as fsrs-rs's evaluate_with_time_series_splits
+    # (and so as Anki's "evaluate"): a learner's figures compare with FSRS's published ones.
+    learner = histories(synthetic_reviews(parameters=STRONG_MEMORY))
+
+    outcome = fitting.fit_and_keep(learner)
+    reference = fsrs_rs.evaluate_with_time_series_splits(fitting.training_items(learner))
+
+    assert outcome.fitted.log_loss == pytest.approx(reference.log_loss, abs=1e-5)
+    assert outcome.fitted.rmse_bins == pytest.approx(reference.rmse_bins, abs=1e-5)
+
+
+def test_rmse_bins_by_chance_is_what_a_perfectly_calibrated_model_scores():
+    rng = random.Random(3)
+    predictions = [rng.uniform(0.5, 0.98) for _ in range(1500)]
+    bins = [(rng.randrange(25), 0, 0) for _ in predictions]
+    scores = []
+    for _ in range(200):  # outcomes drawn from the predictions themselves: perfect calibration
+        targets = [
+            fitting.Target(0.0, 0, 1, 1, rng.random() < p, b)
+            for p, b in zip(predictions, bins, strict=True)
+        ]
+        scores.append(fitting.metrics_of(predictions, targets))
+
+    chance, spread = scores[0].rmse_bins_by_chance, scores[0].rmse_bins_by_chance_sd
+    assert statistics.fmean(s.rmse_bins for s in scores) == pytest.approx(chance, rel=0.1)
+    assert statistics.pstdev(s.rmse_bins for s in scores) == pytest.approx(spread, rel=0.3)
 
 
 def test_fitted_values_are_clamped_to_what_py_fsrs_accepts():
