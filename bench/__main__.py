@@ -49,6 +49,7 @@ BENCHMARKS = [
     Benchmark("query_counts", "queries of every hot endpoint and page at 100 and 10,000 cards"),
     Benchmark("import_bench", "the CSV import: rows per second, queries, memory"),
     Benchmark("anki_bench", "the Anki import as packages grow"),
+    Benchmark("anki_compare", "import and export against Anki's own library (bench group)"),
     Benchmark("fit_bench", "fitting and evaluating FSRS parameters end to end"),
     Benchmark("stats_bench", "the statistics selectors as a learner's cards and reviews grow"),
     Benchmark("enumeration_bench", "known against unknown accounts: reset, join, token"),

@@ -25,18 +25,10 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.anki_compare import csv_rows as make_csv  # noqa: E402
 from decks.models import ImportJob  # noqa: E402
 from decks.services.imports import import_job_run  # noqa: E402
 from decks.services.languages import languages_seed  # noqa: E402
-
-
-def make_csv(rows: int) -> bytes:
-    lines = ["front,back,hint,language"]
-    lines += [
-        f"palabra número {n},the word number {n} — a longer back side,hint {n % 7},es"
-        for n in range(rows)
-    ]
-    return ("\n".join(lines) + "\n").encode()
 
 
 def run(user: User, content: bytes, rows: int) -> ImportJob:

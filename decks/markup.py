@@ -78,10 +78,19 @@ def _html_to_card_text(subset_html: str) -> str:
     )
 
 
+# What nh3 and the entity decoding would change in a field: tags, entities, and what an
+# HTML parser itself rewrites (NUL dropped, CR made a newline, a leading BOM dropped).
+_NOT_PLAIN = re.compile(r"[<&\x00\r]|^\ufeff")
+
+
 def sanitise(field: str, *, single_line: bool = False) -> str:
     """Card text of an HTML field (Anki's): the subset kept, other tags, media and sounds
     gone, entities decoded, spaces tidied, blank lines dropped."""
-    text = _html_to_card_text(_subset_html(_SOUND.sub("", field)))
+    text = _SOUND.sub("", field)
+    # Most fields hold no markup, and parsing them as HTML (nh3) gives them back as they
+    # are: it was most of reading a package (docs/performance.md, "Anki import").
+    if _NOT_PLAIN.search(text):
+        text = _html_to_card_text(_subset_html(text))
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     kept = [line for line in lines if line]
     return (" " if single_line else "\n").join(kept)

@@ -24,6 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -73,8 +74,16 @@ class NoteType:
     fields: tuple[str, ...]
 
     def field_index(self, name: str) -> int | None:
-        names = [field.casefold() for field in self.fields]
-        return names.index(name) if name in names else None
+        return _field_indexes(self.fields).get(name)
+
+
+@lru_cache(maxsize=1024)  # bounded: a worker reads many packages
+def _field_indexes(fields: tuple[str, ...]) -> dict[str, int]:
+    """Each field's first position by its case-folded name: asked three times a note."""
+    indexes: dict[str, int] = {}
+    for position, name in enumerate(fields):
+        indexes.setdefault(name.casefold(), position)
+    return indexes
 
 
 def parse_apkg(
@@ -385,15 +394,17 @@ def _preview(text: str) -> str:
 def _note_to_row(
     number: int, fields: list[str], note_type: NoteType | None, deck: str
 ) -> ParsedRow | Rejection:
-    where = f"Note “{_preview(fields[0])}”" + (f" in deck {deck}" if deck else "")
+    def where() -> str:  # only for a rejection: the preview cleans the field once more
+        return f"Note “{_preview(fields[0])}”" + (f" in deck {deck}" if deck else "")
+
     if note_type is None:
-        return Rejection(number, f"{where}: its note type is missing from the package.")
+        return Rejection(number, f"{where()}: its note type is missing from the package.")
     if note_type.is_cloze:
         return Rejection(
-            number, f"{where}: cloze notes ({note_type.name}) are not supported; skipped."
+            number, f"{where()}: cloze notes ({note_type.name}) are not supported; skipped."
         )
     if len(fields) < 2:
-        return Rejection(number, f"{where}: note type {note_type.name} has no back field.")
+        return Rejection(number, f"{where()}: note type {note_type.name} has no back field.")
     front_at = note_type.field_index("front")
     front_at = 0 if front_at is None or front_at >= len(fields) else front_at
     back_at = note_type.field_index("back")
@@ -404,7 +415,7 @@ def _note_to_row(
         if has_media(value) and not plain_text(sanitise(value)).strip():
             return Rejection(
                 number,
-                f"{where}: its {side} is only an image or sound, and media is not imported.",
+                f"{where()}: its {side} is only an image or sound, and media is not imported.",
             )
     return ParsedRow(
         row=number,

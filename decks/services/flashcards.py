@@ -10,8 +10,10 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
+from cerego.bulk import ids_reserve, rows_insert
 from decks.exceptions import DuplicateFlashcard
 from decks.models import Catalog, CatalogFlashcard, Flashcard, Language
 from decks.services.audit import decks_event_record
@@ -132,20 +134,46 @@ def _language_fits_every_catalog(flashcard: Flashcard, language: Language) -> No
         raise ValidationError({"language": message})
 
 
-def flashcards_bulk_create(
-    *, owner: User, cards: Sequence[tuple[int, CardFields]]
-) -> list[Flashcard]:
-    """Create `owner`'s cards, each put into the catalog of the given id, in two queries.
+@transaction.atomic(savepoint=False)  # the ids are reserved in the writes' transaction
+def flashcards_bulk_create(*, owner: User, cards: Sequence[tuple[int, CardFields]]) -> list[int]:
+    """Create `owner`'s cards, each put into the catalog of the given id; their ids, in
+    order. Two bulk writes (cerego.bulk: COPY on PostgreSQL, executemany on SQLite) and
+    the id reservation, however many cards.
 
     The fields must have passed `flashcard_fields_clean`, and each word must be new to
     its catalog: the callers (copy, import) have already set duplicates aside.
     """
-    flashcards = Flashcard.objects.bulk_create(fields.flashcard(owner=owner) for _, fields in cards)
-    CatalogFlashcard.objects.bulk_create(
-        _membership(catalog_id, flashcard)
-        for (catalog_id, _), flashcard in zip(cards, flashcards, strict=True)
+    if not cards:
+        return []
+    ids = ids_reserve(Flashcard, len(cards))
+    now = timezone.now()  # the auto_now(_add) fields, as the ORM would fill them
+    rows_insert(
+        Flashcard,
+        CARD_COLUMNS,
+        (
+            (pk, f.front, f.front_normalized, f.back, f.hint, f.language.pk, owner.pk)
+            for pk, (_, f) in zip(ids, cards, strict=True)
+        ),
+        constants=dict.fromkeys(CARD_MOMENTS, now),
     )
-    return flashcards
+    rows_insert(
+        CatalogFlashcard,
+        MEMBERSHIP_COLUMNS,
+        (
+            (catalog_id, pk, f.front_normalized)
+            for pk, (catalog_id, f) in zip(ids, cards, strict=True)
+        ),
+        constants=dict.fromkeys(MEMBERSHIP_MOMENTS, now),
+    )
+    return ids
+
+
+# With the moments given as constants, every concrete column of the two models: a column
+# added to either fails decks/tests/test_bulk_writes.py until the bulk write fills it.
+CARD_COLUMNS = ("id", "front", "front_normalized", "back", "hint", "language_id", "owner_id")
+CARD_MOMENTS = ("created_at", "updated_at")
+MEMBERSHIP_COLUMNS = ("catalog_id", "flashcard_id", "front_normalized")
+MEMBERSHIP_MOMENTS = ("added_at",)
 
 
 def _memberships_front_sync(flashcard: Flashcard) -> None:

@@ -653,14 +653,16 @@ def _catalogs_create(
         )
         staging = Catalog.objects.create(name=staging_name, owner=owner, language=target.language)
         return {"": staging}
-    languages: dict[str, set[Language]] = {}
+    # By id: hashing a Language instance costs a model method call, once per card.
+    languages: dict[str, dict[int, Language]] = {}
     for card in cards:
-        languages.setdefault(card.catalog_key, set()).add(card.fields.language)
+        language = card.fields.language
+        languages.setdefault(card.catalog_key, {})[language.pk] = language
     new = [
         Catalog(
             name=_catalog_name(key),
             owner=owner,
-            language=next(iter(langs)) if len(langs) == 1 else None,
+            language=next(iter(langs.values())) if len(langs) == 1 else None,
         )
         for key, langs in languages.items()
     ]
@@ -702,27 +704,28 @@ def _cards_write(
             ):
                 batch = batches[position]
                 position += 1
-                flashcards = flashcards_bulk_create(
+                ids = flashcards_bulk_create(
                     owner=owner,
                     cards=[(catalogs[card.catalog_key].pk, card.fields) for card in batch],
                 )
-                _history_hand_over(owner, zip(flashcards, batch, strict=True), result)
+                _history_hand_over(owner, zip(ids, batch, strict=True), result)
                 written += len(batch)
                 if on_progress:
                     on_progress(READ_SHARE + (100 - READ_SHARE - 1) * written // len(cards))
-        _let_other_writers_in()
+        if position < len(batches):  # after the last, only the short publishing one follows
+            _let_other_writers_in()
     return written
 
 
 def _history_hand_over(
-    owner: User, written: Iterable[tuple[Flashcard, _Card]], result: ImportResult
+    owner: User, written: Iterable[tuple[int, _Card]], result: ImportResult
 ) -> None:
     """Send the review history of a batch of cards just written to whoever records it
     (quizzes), in the batch's transaction, and count what came of it. Reviews nobody
     records (no receiver) are counted as skipped."""
     histories = {
-        flashcard.pk: [_imported_review(review) for review in card.reviews]
-        for flashcard, card in written
+        flashcard_id: [_imported_review(review) for review in card.reviews]
+        for flashcard_id, card in written
         if card.reviews
     }
     if not histories:

@@ -1,9 +1,11 @@
+import random
 import re
 
 import pytest
 from django.template import Context, Template
 
-from decks.markup import card_html, card_text_clean, plain_text
+from decks import markup
+from decks.markup import card_html, card_text_clean, plain_text, sanitise
 
 
 @pytest.mark.parametrize(
@@ -85,3 +87,22 @@ def test_the_speak_button_says_the_plain_text_escaped_as_the_include_did():
         ' aria-label="Listen to “&quot;x&quot; &amp; &lt;script&gt;”" title="Listen">🔊</button>'
     )
     assert include.render(Context({"t": hostile, "lang": 'e"s'})).strip() == shown
+
+
+def _sanitise_through_html(field: str, *, single_line: bool = False) -> str:
+    """`sanitise` as it was before plain fields skipped nh3: every field parsed as HTML."""
+    text = markup._html_to_card_text(markup._subset_html(markup._SOUND.sub("", field)))
+    lines = (markup._SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return (" " if single_line else "\n").join(line for line in lines if line)
+
+
+def test_a_field_without_markup_is_cleaned_as_parsing_it_as_html_would():
+    pieces = list("ab >\"'=/;#\t\n\x0b\x0c\x1c\x85\u2028\u00a0\u3000\ufeff\u200b[]é\x01\x7f")
+    pieces += ["[sound:a.mp3]", "\r\n", "\r", "\x00", "&", "&amp;", "<b>", "<br>", "\ufeff"]
+    generator = random.Random(13)
+    for _ in range(3000):
+        field = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 12)))
+        for single_line in (False, True):
+            assert sanitise(field, single_line=single_line) == _sanitise_through_html(
+                field, single_line=single_line
+            ), repr(field)

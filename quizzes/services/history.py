@@ -7,20 +7,22 @@ per card; the replay through the scheduler runs in memory (`progress_replay`, th
 code a late offline review or a reschedule uses). A new review is no ReviewLog instance
 until it is read back: it is replayed as a plain `_NewReview` and inserted with its values
 prepared by the ReviewLog fields themselves, which spares the model and the query
-compiler's work per review (most of an import's time when it was `bulk_create`).
+compiler's work per review (most of an import's time when it was `bulk_create`); on
+PostgreSQL they go in with one COPY (cerego.bulk).
 """
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from accounts.models import User
+from cerego.bulk import rows_copy
 from decks.signals import ImportedReview
 from quizzes.models import CardProgress, ReviewLog
 from quizzes.selectors.settings import study_settings_of
@@ -154,8 +156,9 @@ def _save(
 
 def _insert(user: User, reviews: list[_NewReview]) -> None:
     """Insert the new reviews as `bulk_create(ignore_conflicts=True)` would (a concurrent
-    import of the same history must not fail this one): the same statement and values,
-    one `executemany` per HISTORY_BATCH rows."""
+    import of the same history must not fail this one): the same values, with one COPY
+    on PostgreSQL (the server inserted 40,930 reviews in 5.7 s with `executemany`), or
+    else, and on SQLite, that statement in one `executemany` per HISTORY_BATCH rows."""
     meta = ReviewLog._meta
     columns = [f for f in meta.concrete_fields if not f.primary_key]
     ops = connection.ops
@@ -196,6 +199,26 @@ def _insert(user: User, reviews: list[_NewReview]) -> None:
         }
         return [values[name] for name in fields]
 
+    if connection.vendor == "postgresql" and _copied(reviews, row, columns):
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(reviews), HISTORY_BATCH):
             cursor.executemany(statement, [row(r) for r in reviews[start : start + HISTORY_BATCH]])
+
+
+def _copied(
+    reviews: list[_NewReview], row: Callable[[_NewReview], list[Any]], columns: list[Any]
+) -> bool:
+    """PostgreSQL: the new reviews written with one COPY, the server's fastest way in;
+    False, and nothing written, when one of them was recorded meanwhile (a concurrent
+    import of the same history), which only the statement of `_insert` skips."""
+    ops = connection.ops
+    names = ", ".join(ops.quote_name(str(f.column)) for f in columns)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:  # a savepoint to undo it
+            rows_copy(
+                cursor, ops.quote_name(str(ReviewLog._meta.db_table)), names, map(row, reviews)
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -313,3 +313,26 @@ def test_history_of_a_card_with_reviews_already_is_replayed_whole(learner, card)
     assert progress.due == expected.due
     logs = ReviewLog.objects.filter(user=learner, flashcard=card)
     assert logs[2].state_before == logs[1].state_after  # the earlier logs rewritten
+
+
+def test_reviews_another_import_recorded_meanwhile_are_skipped_and_the_rest_written(learner, card):
+    """Two imports of the same history at once: each looked for the reviews already
+    recorded before the other wrote. The writer (COPY on PostgreSQL) must then neither
+    fail nor record one twice. Called below the service, which cannot be paused between
+    its look-up and its write."""
+    from quizzes.services.history import _insert, _NewReview, imported_review_id
+
+    start = datetime(2025, 1, 6, 9, tzinfo=UTC)
+
+    def new(source_id: str, days: int) -> _NewReview:
+        review_id = imported_review_id(user_id=learner.pk, source_id=source_id)
+        return _NewReview(card.pk, review_id, Rating.GOOD, 1200, start + timedelta(days=days))
+
+    _insert(learner, [new("a", 0)])  # the other import
+    _insert(learner, [new("a", 0), new("b", 3)])
+
+    logs = ReviewLog.objects.filter(user=learner, flashcard=card).order_by("reviewed_at")
+    assert [(log.reviewed_at, log.response_ms) for log in logs] == [
+        (start, 1200),
+        (start + timedelta(days=3), 1200),
+    ]
