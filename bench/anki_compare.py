@@ -1,6 +1,5 @@
 """Import and export against Anki's own library, in one run.
 
-    .venv/bin/uv sync --extra dev --group bench     # once: Anki's library (PyPI `anki`)
     .venv/bin/python -m bench.anki_compare                   # 1k, 10k, 50k notes; SQLite
     DATABASE_URL=postgresql://… .venv/bin/python -m bench.anki_compare
     .venv/bin/python -m bench.anki_compare --notes 1000 10000 --repeats 5
@@ -318,7 +317,7 @@ def main() -> None:
     user = User.objects.create(username=name, email=f"{name}@example.com")
     with_anki = anki_available()
     if not with_anki:
-        print("anki is not installed (uv sync --extra dev --group bench): only ours is measured")
+        print("anki is not installed (scripts/setup.sh installs it): only ours is measured")
     print(f"load average at the start: {os.getloadavg()[0]:.1f}", flush=True)
     figures = measure(
         user,

@@ -44,6 +44,6 @@ if [ ! -f "$stamp" ]; then
   echo "Installing dependencies from uv.lock…"
   [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
   UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT="$PWD/.venv" \
-    .venv/bin/uv sync --quiet --locked --extra dev --no-install-project --python .venv/bin/python
+    .venv/bin/uv sync --quiet --locked --extra dev --group bench --no-install-project --python .venv/bin/python
   rm -f .venv/.installed-* && touch "$stamp"
 fi

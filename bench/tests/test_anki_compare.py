@@ -1,8 +1,7 @@
 """The import and export comparison with Anki's library at a tiny size, so it does not rot.
 
-Anki's library (`anki`) is in the `bench` dependency group, which scripts/test does not
-install (the app and its tests do not need it): our side is measured in every run, Anki's
-only where the group is installed (`uv sync --extra dev --group bench`), skipped otherwise.
+Anki's library (`anki`, the `bench` dependency group) is installed by scripts/setup.sh, so
+both sides run in every test run.
 """
 
 import pytest
@@ -35,8 +34,6 @@ def test_our_side_imports_exports_and_measures_memory(learner):
 
 
 def test_anki_and_ours_import_the_same_package(learner):
-    pytest.importorskip("anki", reason="the bench dependency group is not installed")
-
     figures = measure(
         learner, notes=[20], repeats=1, export_notes=20, memory_rows=[], with_anki=True
     )

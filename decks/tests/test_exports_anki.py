@@ -76,7 +76,6 @@ def test_the_export_writes_the_rows_genanki_wrote(catalog):
 
 
 def test_anki_itself_imports_the_export(catalog, tmp_path):
-    pytest.importorskip("anki", reason="the bench dependency group is not installed")
     from anki.collection import Collection, ImportAnkiPackageRequest
 
     package = tmp_path / "verbos.apkg"
