@@ -50,11 +50,13 @@ def _current_app(context: Context) -> str | None:
     return current_app
 
 
-def url_pattern(context: Context, view_name: str, arguments: int) -> tuple[str | None, bool]:
+def url_pattern(
+    context: Context, view_name: str, arguments: int
+) -> tuple[str | None, bool, str | None]:
     """The `str.format` pattern of `view_name`'s URL with `arguments` whole numbers in this
-    render (None if its path does not take them so), and whether escaping leaves it as
-    it is (an id path: no `&` or `'`). Known once per render: its request's namespace,
-    urlconf and prefix hold."""
+    render (None if its path does not take them so), whether escaping leaves it as it is
+    (an id path: no `&` or `'`), and the namespace it reverses in. Known once per render:
+    its request's namespace, urlconf and prefix hold."""
     known: dict = context.__dict__.setdefault("_url_for_patterns", {})
     key = (view_name, arguments)
     if key not in known:
@@ -62,7 +64,7 @@ def url_pattern(context: Context, view_name: str, arguments: int) -> tuple[str |
         pattern = url_format(view_name, arguments, current_app, get_urlconf(), get_script_prefix())
         safe = pattern is not None and conditional_escape(pattern) == pattern
         known[key] = (pattern, safe, current_app)
-    return known[key][:2]
+    return known[key]
 
 
 @register.simple_tag(takes_context=True)
@@ -72,9 +74,8 @@ def url_for(context: Context, view_name: str, *args: object) -> str:
     `'`) comes marked safe, so that showing it escapes nothing again."""
     if not all(type(arg) is int and arg >= 0 for arg in args):
         return reverse(view_name, args=args, current_app=_current_app(context))
-    pattern, safe = url_pattern(context, view_name, len(args))
+    pattern, safe, current_app = url_pattern(context, view_name, len(args))
     if pattern is None:
-        current_app = context.__dict__["_url_for_patterns"][(view_name, len(args))][2]
         return reverse(view_name, args=args, current_app=current_app)
     url = pattern.format(*args)
     return SafeString(url) if safe else url  # escaping would not change it

@@ -92,7 +92,7 @@ class _Rows:
 
     def _link(self, view_name: str, arguments: int) -> Callable[..., str]:
         """The escaped URL of `view_name` as a function of its ids."""
-        pattern, safe = url_pattern(self.context, view_name, arguments)
+        pattern, safe, _ = url_pattern(self.context, view_name, arguments)
         if pattern is not None and safe:
             return pattern.format
         return lambda *ids: conditional_escape(url_for(self.context, view_name, *ids))
