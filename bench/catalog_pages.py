@@ -56,7 +56,8 @@ def endpoints(catalog: "Catalog") -> list[Endpoint]:
         Endpoint("catalog detail", f"/api/v1/catalogs/{catalog.pk}/", target=2),
         Endpoint("cards page", f"/api/v1/catalogs/{catalog.pk}/flashcards/", target=3),
         Endpoint("flashcards ?catalog=", f"/api/v1/flashcards/?catalog={catalog.pk}", target=3),
-        Endpoint("web catalog page", f"/catalogs/{catalog.pk}/", web=True, target=3),
+        # "the web catalog page likewise" (issue 8): within 2×, as the list and the detail
+        Endpoint("web catalog page", f"/catalogs/{catalog.pk}/", web=True, target=2),
     ]
 
 

@@ -153,21 +153,25 @@ class CatalogFlashcard(models.Model):
 
 
 class CatalogCardCount(models.Model):
-    """How many cards a catalog holds, so that no page counts a catalog's memberships.
+    """How many cards a catalog holds and how many people study it, so that no page counts
+    a catalog's memberships or learners.
 
-    Kept by database triggers on CatalogFlashcard (migration 0004): every way a membership
-    comes or goes — the services, bulk imports, and cascades no service sees (a card's or a
-    user's deletion, the admin) — changes the count in the same transaction. Django never
-    writes it. A catalog without a row holds no card.
+    Kept by database triggers on CatalogFlashcard (migration 0004) and CatalogLearner
+    (0008): every way a membership or a learner comes or goes — the services, bulk imports,
+    and cascades no service sees (a card's or a user's deletion, the admin) — changes the
+    count in the same transaction. Django never writes it. A catalog without a row holds
+    no card and has no learner.
     """
 
     catalog = models.OneToOneField(
         Catalog, on_delete=models.CASCADE, primary_key=True, related_name="card_count"
     )
     flashcards = models.PositiveIntegerField(default=0)
+    # A default in the database too: the card triggers insert rows without naming it.
+    learners = models.PositiveIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
-        return f"{self.catalog}: {self.flashcards} cards"
+        return f"{self.catalog}: {self.flashcards} cards, {self.learners} learners"
 
 
 class CatalogLearner(models.Model):

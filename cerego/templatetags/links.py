@@ -50,6 +50,23 @@ def _current_app(context: Context) -> str | None:
     return current_app
 
 
+def url_pattern(
+    context: Context, view_name: str, arguments: int
+) -> tuple[str | None, bool, str | None]:
+    """The `str.format` pattern of `view_name`'s URL with `arguments` whole numbers in this
+    render (None if its path does not take them so), whether escaping leaves it as it is
+    (an id path: no `&` or `'`), and the namespace it reverses in. Known once per render:
+    its request's namespace, urlconf and prefix hold."""
+    known: dict = context.__dict__.setdefault("_url_for_patterns", {})
+    key = (view_name, arguments)
+    if key not in known:
+        current_app = _current_app(context)
+        pattern = url_format(view_name, arguments, current_app, get_urlconf(), get_script_prefix())
+        safe = pattern is not None and conditional_escape(pattern) == pattern
+        known[key] = (pattern, safe, current_app)
+    return known[key]
+
+
 @register.simple_tag(takes_context=True)
 def url_for(context: Context, view_name: str, *args: object) -> str:
     """`{% url view_name arg … %}` (also `as name`), at the cost of a `str.format` once
@@ -57,15 +74,7 @@ def url_for(context: Context, view_name: str, *args: object) -> str:
     `'`) comes marked safe, so that showing it escapes nothing again."""
     if not all(type(arg) is int and arg >= 0 for arg in args):
         return reverse(view_name, args=args, current_app=_current_app(context))
-    # The patterns of this render: its request's namespace, urlconf and prefix hold.
-    known: dict = context.__dict__.setdefault("_url_for_patterns", {})
-    key = (view_name, len(args))
-    if key not in known:
-        current_app = _current_app(context)
-        pattern = url_format(view_name, len(args), current_app, get_urlconf(), get_script_prefix())
-        safe = pattern is not None and conditional_escape(pattern) == pattern
-        known[key] = (pattern, safe, current_app)
-    pattern, safe, current_app = known[key]
+    pattern, safe, current_app = url_pattern(context, view_name, len(args))
     if pattern is None:
         return reverse(view_name, args=args, current_app=current_app)
     url = pattern.format(*args)

@@ -6,6 +6,7 @@ from decks.models import (
     Catalog,
     CatalogCardCount,
     CatalogFlashcard,
+    CatalogLearner,
     CatalogShare,
     FlashcardShare,
     Role,
@@ -29,7 +30,7 @@ from decks.selectors import (
     may,
 )
 from decks.services.card_fields import CardFields
-from decks.services.catalogs import catalog_copy, catalog_delete
+from decks.services.catalogs import catalog_copy, catalog_delete, catalog_learner_add
 from decks.services.flashcards import (
     catalog_flashcard_add,
     catalog_flashcard_remove,
@@ -279,3 +280,47 @@ def test_listed_catalogs_read_their_count_without_counting():
 
     assert {row.pk: row.flashcard_count for row in listed} == {catalog.pk: 4, empty.pk: 0}
     assert "COUNT(" not in str(listed.query).upper()
+
+
+def _learners(*catalogs: Catalog) -> list[tuple[int, int]]:
+    """Each catalog's learners as the lists show them next to its real learner rows."""
+    listed = catalogs_with_details(
+        Catalog.objects.filter(pk__in=[c.pk for c in catalogs]), AnonymousUser()
+    )
+    shown = {row.pk: row.learner_count for row in listed}
+    return [(shown[catalog.pk], catalog.learners.count()) for catalog in catalogs]
+
+
+def test_the_learner_count_follows_every_way_learners_come_and_go():
+    catalog, other = CatalogFactory.create_batch(2)
+    first, second, third = UserFactory.create_batch(3)
+
+    catalog_learner_add(catalog=catalog, user=first)
+    catalog_learner_add(catalog=catalog, user=first)  # once, however often they study it
+    catalog_learner_add(catalog=catalog, user=catalog.owner)  # the owner is no learner
+    catalog_copy(catalog=catalog, owner=second)  # a copy to study counts its copier
+    catalog_learner_add(catalog=other, user=third)
+    assert _learners(catalog, other) == [(2, 2), (1, 1)]
+
+    CatalogLearner.objects.filter(catalog=other).update(catalog=catalog)  # the admin
+    assert _learners(catalog, other) == [(3, 3), (0, 0)]
+
+    first.delete()
+    CatalogLearner.objects.filter(user=second).delete()
+    assert _learners(catalog) == [(1, 1)]
+
+    catalog_delete(catalog=catalog, by=catalog.owner)
+    assert not CatalogCardCount.objects.filter(catalog_id=catalog.pk).exists()
+
+
+def test_learners_and_cards_share_one_counter_row():
+    catalog = CatalogFactory()
+    catalog_learner_add(catalog=catalog, user=UserFactory())  # the row comes with a learner
+    CatalogFlashcardFactory.create_batch(2, catalog=catalog)
+
+    assert _counts(catalog) == [(2, 2)]
+    assert _learners(catalog) == [(1, 1)]
+    assert (
+        "COUNT("
+        not in str(catalogs_with_details(Catalog.objects.all(), AnonymousUser()).query).upper()
+    )

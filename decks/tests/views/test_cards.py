@@ -97,3 +97,27 @@ def test_editing_a_card_keeps_its_line_breaks(matrix):
     assert 'value="to eat&lt;br&gt;Yo como pan."' in form
     card.refresh_from_db()
     assert card.back == "to eat\nYo como pan."
+
+
+def test_quotes_in_a_card_stay_inside_the_attributes_of_its_row(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    Flashcard.objects.filter(pk=card.pk).update(front="\"><img src=x onerror=alert(1)> & 'x'")
+
+    page = page_client(matrix["users"]["owner"]).get(f"/catalogs/{catalog.pk}/").content.decode()
+
+    assert "<img" not in page
+    quoted = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &amp; &#x27;x&#x27;"
+    assert f'hx-confirm="Remove “{quoted}” from this catalog?"' in page
+    assert f'data-speak="{quoted}"' in page
+
+
+def test_the_row_htmx_swaps_back_is_the_row_the_page_shows(matrix):
+    catalog, card = matrix["catalog"], matrix["card"]
+    client = page_client(matrix["users"]["editor"])
+
+    page = client.get(f"/catalogs/{catalog.pk}/").content.decode()
+    row = client.get(f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/?show=row", **HTMX)
+
+    shown = row.content.decode().strip()
+    assert shown.startswith(f'<tr id="card-{card.pk}">')
+    assert shown.replace(" autofocus>Edit", ">Edit") in page  # back from editing: focus on Edit
