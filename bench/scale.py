@@ -537,7 +537,7 @@ def explain(user: "User", now: datetime = NOW) -> str:
         with transaction.atomic(), connection.cursor() as cursor:
             for query in captured.captured_queries:
                 sql = query["sql"]
-                if not sql.startswith("SELECT") or "FOR UPDATE" in sql:
+                if not sql.lstrip().startswith(("SELECT", "WITH")) or "FOR UPDATE" in sql:
                     continue
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
                 plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -21,9 +21,14 @@ from decks.selectors import (
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog
 from quizzes.selectors.settings import study_settings_of
-from quizzes.selectors.stats import DaysSince
+from quizzes.selectors.stats import DaysSince, study_days_table
 from quizzes.selectors.study import daily_limits_used, new_cards_started_since, new_flashcards
-from quizzes.study_days import study_day_bounds, study_day_of, study_streak
+from quizzes.study_days import (
+    study_day_bounds,
+    study_day_of,
+    study_day_segments,
+    study_streak,
+)
 
 FORECAST_DAYS = 30
 STREAK_HORIZON_DAYS = 400
@@ -141,12 +146,12 @@ def _average(counts: list[tuple[Any, int, int]], *, cards: int | None = None) ->
     return round(total / cards) if cards else 0
 
 
-# Which of the given study days have a review: one probe of the (user, reviewed_at) index
-# per day, a few pages each, rather than reading every review of the horizon (hundreds of
-# thousands for a learner with a large collection) to find which days had one.
+# Which study days have a review: one probe of the (user, reviewed_at) index per day, a few
+# pages each, rather than reading every review of the horizon (hundreds of thousands for a
+# learner with a large collection) to find which days had one.
 STUDY_DAYS = """
-WITH day (n, starts, ends) AS (VALUES {days})
-SELECT n FROM day WHERE EXISTS (
+WITH {days}
+SELECT DISTINCT n FROM day WHERE EXISTS (
     SELECT 1 FROM {reviews} AS review
     WHERE review.user_id = %s AND review.reviewed_at >= day.starts
         AND review.reviewed_at < day.ends
@@ -158,20 +163,18 @@ def _study_days(
     user: User, *, time_zone: str, rollover_hour: int, now: datetime, today: date
 ) -> set[date]:
     """The study days with a review, from today back to the horizon (its first day counted
-    from the horizon on), each day as study_day_bounds gives it."""
+    from the horizon on)."""
     horizon = now - timedelta(days=STREAK_HORIZON_DAYS)
     first = study_day_of(horizon, time_zone=time_zone, rollover_hour=rollover_hour)
-    adapt = connection.ops.adapt_datetimefield_value
-    params: list[Any] = []
-    for n in range((today - first).days + 1):
-        start, end = study_day_bounds(
-            today - timedelta(days=n), time_zone=time_zone, rollover_hour=rollover_hour
+    segments = [
+        ((today - day).days, max(start, horizon), end)
+        for day, start, end in study_day_segments(
+            first, today, time_zone=time_zone, rollover_hour=rollover_hour
         )
-        params += [n, adapt(max(start, horizon)), adapt(end)]
-    sql = STUDY_DAYS.format(
-        days=", ".join(["(%s, %s, %s)"] * (len(params) // 3)),
-        reviews=ReviewLog._meta.db_table,
-    )
+        if end > horizon
+    ]
+    days_sql, params = study_days_table(segments)
+    sql = STUDY_DAYS.format(days=days_sql, reviews=ReviewLog._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, user.pk))
         return {today - timedelta(days=n) for (n,) in cursor.fetchall()}
