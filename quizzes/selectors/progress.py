@@ -245,7 +245,9 @@ def progress_summary(
         forecast[max(today, study_day_of(hour, time_zone=zone, rollover_hour=rollover))] += due
     retention = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=now - timedelta(days=30), state_before__state=CardState.REVIEW
-    ).aggregate(total=Count("id"), recalled=Count("id", filter=Q(rating__gt=1)))
+    ).aggregate(  # columns of the partial index of learnt cards' reviews: read from it alone
+        total=Count("rating"), recalled=Count("rating", filter=Q(rating__gt=Rating.AGAIN))
+    )
     new_left = max(0, study_settings.daily_new_limit - new_cards_started_since(user, day_start))
     summary = {
         "due_now": counts["due_now"],

@@ -109,27 +109,33 @@ def study_days_table(days: list[tuple[int, datetime, datetime]]) -> tuple[str, l
 
 
 # Reviews counted per study day by the database: at most 365 rows whatever the number of
-# reviews, each day's reviews read by a range of the (user, reviewed_at) index, rather than
-# every review of the year grouped by an expression (which PostgreSQL, unable to estimate
-# its groups, sorted on disk). A plain join lets PostgreSQL scan the year and compare every
-# review with every day (33 s for 400,000 reviews): LATERAL makes it one range a day.
-# SQLite has no LATERAL, and walks the index a day at a time for the join by itself.
+# reviews, each day's reviews counted in a range of an index rather than every review of
+# the year grouped by an expression (which PostgreSQL, unable to estimate its groups,
+# sorted on disk). On PostgreSQL, LATERAL makes it one range a day (a plain join let it
+# compare every review of the year with every day: 33 s for 400,000 reviews), and each
+# count reads only an index: all reviews from (user, reviewed_at), those of learnt cards
+# and their ratings from the partial quizzes_review_learnt_time, so no review's row (a
+# page each) is read. SQLite has no LATERAL and walks its index a day at a time anyway.
 REVIEWS_PER_DAY = {
     "postgresql": """
 WITH {days}
-SELECT day.n, counts.reviews, counts.in_review, counts.recalled
-FROM day CROSS JOIN LATERAL (
-    SELECT COUNT(*) AS reviews, SUM(review.in_review) AS in_review,
-        SUM(review.recalled) AS recalled
-    FROM ({reviews}) AS review
+SELECT day.n, total.reviews, learnt.reviews, learnt.recalled
+FROM day
+CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS reviews FROM ({reviews}) AS review
     WHERE review.reviewed_at >= day.starts AND review.reviewed_at < day.ends
-) AS counts
-WHERE counts.reviews > 0
+) AS total
+CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS reviews, COALESCE(SUM(review.recalled), 0) AS recalled
+    FROM ({learnt}) AS review
+    WHERE review.reviewed_at >= day.starts AND review.reviewed_at < day.ends
+) AS learnt
+WHERE total.reviews > 0
 """,
     "sqlite": """
 WITH {days}
 SELECT day.n, COUNT(*), SUM(review.in_review), SUM(review.recalled)
-FROM day JOIN ({reviews}) AS review
+FROM day JOIN ({annotated}) AS review
     ON review.reviewed_at >= day.starts AND review.reviewed_at < day.ends
 GROUP BY day.n
 """,
@@ -146,25 +152,31 @@ def _reviews_per_day(
     """(day index, reviews, reviews in Review state, of those recalled) of days with any."""
     reviews = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=days[0][1], reviewed_at__lt=days[-1][2]
-    )
+    ).order_by()
     if catalog is not None:
         reviews = reviews.filter(flashcard_id__in=_cards_of(catalog))
-    sql, params = (
-        reviews.order_by()
-        .annotate(in_review=_one_if(IN_REVIEW), recalled=_one_if(RECALLED))
-        .values_list("reviewed_at", "in_review", "recalled")
-        .query.sql_with_params()
-    )
-    days_sql, days_params = study_days_table(days)
+    recalled = _one_if(Q(rating__gt=Rating.AGAIN))
+    parts = {
+        "reviews": reviews.values_list("reviewed_at"),
+        "learnt": reviews.filter(IN_REVIEW)
+        .annotate(recalled=recalled)
+        .values_list("reviewed_at", "recalled"),
+        "annotated": reviews.annotate(
+            in_review=_one_if(IN_REVIEW), recalled=_one_if(RECALLED)
+        ).values_list("reviewed_at", "in_review", "recalled"),
+    }
+    template = REVIEWS_PER_DAY[connection.vendor]
+    sql, params = study_days_table(days)
+    compiled = {}
+    for name, part in parts.items():  # in the order the templates use them
+        if "{" + name + "}" in template:
+            part_sql, part_params = part.query.sql_with_params()
+            compiled[name] = part_sql
+            params += part_params
     with connection.cursor() as cursor:
-        cursor.execute(
-            REVIEWS_PER_DAY[connection.vendor].format(days=days_sql, reviews=sql),
-            (*days_params, *params),
-        )
-        return [
-            (n, total, int(in_review), int(recalled))
-            for n, total, in_review, recalled in cursor.fetchall()
-        ]
+        cursor.execute(template.format(days=sql, **compiled), params)
+        rows = cursor.fetchall()
+    return [(n, total, int(in_review), int(recalled)) for n, total, in_review, recalled in rows]
 
 
 def review_activity(
