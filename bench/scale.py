@@ -88,7 +88,7 @@ def _write(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
                     count += 1
             return count
         marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - our table and columns
         batch: list[tuple] = []
         for row in rows:
             batch.append(tuple(_sqlite_value(value) for value in row))
@@ -127,7 +127,7 @@ def _sequences_reset(tables: Iterable[str]) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - our tables
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
 
