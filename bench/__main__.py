@@ -56,6 +56,7 @@ BENCHMARKS = [
     Benchmark("history_bench", "an Anki package with a real review history", "data"),
     Benchmark("calibration", "fitted FSRS parameters on seven real learners", "data"),
     Benchmark("catalog_pages", "the catalog endpoints at 10,000 and 100,000 cards", "postgresql"),
+    Benchmark("scale", "100,000 cards against 10,000 among 10 million reviews", "postgresql"),
     Benchmark("study_load", "100 learners studying through the API", "postgresql+redis"),
 ]
 

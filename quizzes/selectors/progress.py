@@ -5,17 +5,30 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import TruncHour
 
 from accounts.models import User
-from decks.models import Catalog, CatalogFlashcard
-from decks.selectors import catalogs_in_collection_of, flashcards_visible_to
+from decks.models import Catalog
+from decks.selectors import (
+    catalog_flashcard_count,
+    catalogs_in_collection_of,
+    catalogs_with_card_count,
+    flashcards_visible_to,
+)
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog
 from quizzes.selectors.settings import study_settings_of
+from quizzes.selectors.stats import DaysSince, study_days_table
 from quizzes.selectors.study import daily_limits_used, new_cards_started_since, new_flashcards
-from quizzes.study_days import study_day_bounds, study_day_of, study_streak
+from quizzes.study_days import (
+    study_day_bounds,
+    study_day_of,
+    study_day_segments,
+    study_streak,
+)
 
 FORECAST_DAYS = 30
 STREAK_HORIZON_DAYS = 400
@@ -76,67 +89,123 @@ def progress_row(progress: CardProgress, *, now: datetime, decay: float) -> dict
     }
 
 
-def _histogram(strengths: list[int]) -> list[int]:
+# Each card's memory strength, memory.memory_strength in SQL: the forgetting curve computed
+# once a card (a MATERIALIZED CTE: inlined, the curve would be computed again in every
+# CASE branch that reads it), rounded half to even as Python's round() does, then the cards
+# counted per strength (at most 101 rows a group, whatever the number of cards). The same
+# SQL on both databases; only the days since the last review (DaysSince) differ.
+STRENGTH_COUNTS = """
+WITH curve AS MATERIALIZED (
+    SELECT part, CASE WHEN stability > 0 AND elapsed IS NOT NULL THEN
+        100 * POWER(1 + %s * (CASE WHEN elapsed > 0 THEN elapsed ELSE 0 END) / stability, -%s)
+    END AS x
+    FROM ({rows}) AS card
+), rounded AS (
+    SELECT part, CASE
+        WHEN x IS NULL THEN 0
+        WHEN x - FLOOR(x) > 0.5 THEN FLOOR(x) + 1
+        WHEN x - FLOOR(x) < 0.5 THEN FLOOR(x)
+        ELSE FLOOR(x) + FLOOR(x) - 2 * FLOOR(FLOOR(x) / 2)
+    END AS strength
+    FROM curve
+)
+SELECT part, strength, COUNT(*) FROM rounded GROUP BY part, strength
+"""
+
+
+def strength_counts(
+    rows: QuerySet[CardProgress], *, now: datetime, decay: float, key: str | None = None
+) -> list[tuple[Any, int, int]]:
+    """(the row's `key`, or None; memory strength 0-100; how many rows) for `rows`, as
+    memory.memory_strength rates each card, counted by the database."""
+    cards = rows.order_by().annotate(
+        part=F(key) if key else Value(None, output_field=IntegerField()),
+        elapsed=DaysSince("last_review", now),
+    )
+    try:
+        sql, params = cards.values_list("part", "stability", "elapsed").query.sql_with_params()
+    except EmptyResultSet:  # e.g. no catalog to look in: nothing to ask the database
+        return []
+    factor = 0.9 ** (1 / -decay) - 1  # memory.forgetting_curve's
+    with connection.cursor() as cursor:
+        cursor.execute(STRENGTH_COUNTS.format(rows=sql), (factor, decay, *params))
+        return [(part, int(strength), count) for part, strength, count in cursor.fetchall()]
+
+
+def _histogram(counts: list[tuple[Any, int, int]]) -> list[int]:
     bins = [0] * 10
-    for strength in strengths:
-        bins[min(strength // 10, 9)] += 1
+    for _, strength, cards in counts:
+        bins[min(strength // 10, 9)] += cards
     return bins
 
 
-def _study_days(user: User, *, time_zone: str, rollover_hour: int, now: datetime) -> set[date]:
-    """The days with a review. The database groups reviews by hour of the learner's own
-    clock (so half-hour zones fold right), at most 24 a day; the rollover is applied here."""
-    return {
-        study_day_of(hour, time_zone=time_zone, rollover_hour=rollover_hour)
-        for hour in _local_hours(
-            ReviewLog.objects.filter(
-                user=user, reviewed_at__gte=now - timedelta(days=STREAK_HORIZON_DAYS)
-            ),
-            "reviewed_at",
-            time_zone,
+def _average(counts: list[tuple[Any, int, int]], *, cards: int | None = None) -> int:
+    """The rounded mean strength of the counted rows, or over `cards` (the rest count 0)."""
+    total = sum(strength * n for _, strength, n in counts)
+    cards = sum(n for _, _, n in counts) if cards is None else cards
+    return round(total / cards) if cards else 0
+
+
+# Which study days have a review: one probe of the (user, reviewed_at) index per day, a few
+# pages each, rather than reading every review of the horizon (hundreds of thousands for a
+# learner with a large collection) to find which days had one.
+STUDY_DAYS = """
+WITH {days}
+SELECT DISTINCT n FROM day WHERE EXISTS (
+    SELECT 1 FROM {reviews} AS review
+    WHERE review.user_id = %s AND review.reviewed_at >= day.starts
+        AND review.reviewed_at < day.ends
+)
+"""
+
+
+def _study_days(
+    user: User, *, time_zone: str, rollover_hour: int, now: datetime, today: date
+) -> set[date]:
+    """The study days with a review, from today back to the horizon (its first day counted
+    from the horizon on)."""
+    horizon = now - timedelta(days=STREAK_HORIZON_DAYS)
+    first = study_day_of(horizon, time_zone=time_zone, rollover_hour=rollover_hour)
+    segments = [
+        ((today - day).days, max(start, horizon), end)
+        for day, start, end in study_day_segments(
+            first, today, time_zone=time_zone, rollover_hour=rollover_hour
         )
-    }
-
-
-def _local_hours(rows: QuerySet, field: str, time_zone: str) -> QuerySet:
-    """The distinct hours of `field`, truncated on the learner's clock."""
-    return (
-        rows.order_by()  # a model's default ordering would join the DISTINCT
-        .annotate(hour=TruncHour(field, tzinfo=zoneinfo.ZoneInfo(time_zone)))
-        .values_list("hour", flat=True)
-        .distinct()
-    )
+        if end > horizon
+    ]
+    days_sql, params = study_days_table(segments)
+    sql = STUDY_DAYS.format(days=days_sql, reviews=ReviewLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, user.pk))
+        return {today - timedelta(days=n) for (n,) in cursor.fetchall()}
 
 
 def catalog_strengths(user: User, *, now: datetime, decay: float) -> list[dict[str, Any]]:
     """Average memory strength of each catalog in the learner's collection (new cards 0)."""
-    catalogs = list(
-        catalogs_in_collection_of(user).order_by("name", "id").values_list("pk", "name")
+    catalogs = [
+        (catalog.pk, catalog.name, catalog_flashcard_count(catalog))
+        for catalog in catalogs_with_card_count(catalogs_in_collection_of(user))
+        .order_by("name", "id")
+        .only("pk", "name")
+    ]
+    counts: dict[int, list[tuple[Any, int, int]]] = defaultdict(list)
+    progress = CardProgress.objects.filter(
+        user=user, flashcard__memberships__catalog_id__in=[pk for pk, _, _ in catalogs]
     )
-    memberships = CatalogFlashcard.objects.filter(catalog_id__in=[pk for pk, _ in catalogs])
-    cards_of: dict[int, list[int]] = defaultdict(list)
-    for catalog_id, flashcard_id in memberships.values_list("catalog_id", "flashcard_id"):
-        cards_of[catalog_id].append(flashcard_id)
-    strengths = {
-        flashcard_id: memory.memory_strength(stability=s, last_review=last, now=now, decay=decay)
-        for flashcard_id, s, last in CardProgress.objects.filter(user=user).values_list(
-            "flashcard_id", "stability", "last_review"
-        )
-    }
-    rows = []
-    for pk, name in catalogs:
-        cards = cards_of.get(pk, [])
-        studied = [strengths[card] for card in cards if card in strengths]
-        rows.append(
-            {
-                "catalog": pk,
-                "name": name,
-                "cards": len(cards),
-                "studied": len(studied),
-                "memory_strength": round(sum(studied) / len(cards)) if cards else 0,
-            }
-        )
-    return rows
+    for row in strength_counts(
+        progress, now=now, decay=decay, key="flashcard__memberships__catalog_id"
+    ):
+        counts[row[0]].append(row)
+    return [
+        {
+            "catalog": pk,
+            "name": name,
+            "cards": cards,
+            "studied": sum(n for _, _, n in counts[pk]),
+            "memory_strength": _average(counts[pk], cards=cards),
+        }
+        for pk, name, cards in catalogs
+    ]
 
 
 def progress_summary(
@@ -149,10 +218,7 @@ def progress_summary(
     today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
     day_start, day_end = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)
     rows = progress_of(user, now=now, catalog=catalog)
-    strengths = [
-        memory.memory_strength(stability=s, last_review=last, now=now, decay=decay)
-        for s, last in rows.values_list("stability", "last_review")
-    ]
+    strengths = strength_counts(rows, now=now, decay=decay)
     waiting = rows.filter(suspended=False)
     counts = rows.aggregate(
         due_now=Count("pk", filter=Q(due__lte=now, suspended=False)),
@@ -179,18 +245,22 @@ def progress_summary(
         forecast[max(today, study_day_of(hour, time_zone=zone, rollover_hour=rollover))] += due
     retention = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=now - timedelta(days=30), state_before__state=CardState.REVIEW
-    ).aggregate(total=Count("id"), recalled=Count("id", filter=Q(rating__gt=1)))
+    ).aggregate(  # columns of the partial index of learnt cards' reviews: read from it alone
+        total=Count("rating"), recalled=Count("rating", filter=Q(rating__gt=Rating.AGAIN))
+    )
     new_left = max(0, study_settings.daily_new_limit - new_cards_started_since(user, day_start))
     summary = {
         "due_now": counts["due_now"],
         "due_today": counts["due_today"],
-        "new_available": min(new_left, new_flashcards(user, catalog=catalog).count()),
+        # Counting stops at what today's limit still allows, not at the collection's end.
+        "new_available": new_flashcards(user, catalog=catalog)[:new_left].count(),
         "reviews_today": ReviewLog.objects.filter(user=user, reviewed_at__gte=day_start).count(),
         "study_streak": study_streak(
-            _study_days(user, time_zone=zone, rollover_hour=rollover, now=now), today=today
+            _study_days(user, time_zone=zone, rollover_hour=rollover, now=now, today=today),
+            today=today,
         ),
         "memory_strength_histogram": _histogram(strengths),
-        "average_memory_strength": round(sum(strengths) / len(strengths)) if strengths else 0,
+        "average_memory_strength": _average(strengths),
         "levels": {
             name: counts[f"level_{index}"]
             for index, name in enumerate(memory.LEVEL_RANGES)

@@ -3,12 +3,11 @@ catalog, and how memory would fade if the learner stopped studying now.
 
 Nothing here loads every review or every card into Python.
 
-Reviews are counted in the database by quarter hour since the start of the year shown (at
-most 96 × 365 rows, whatever the number of reviews), measured in whole UTC seconds, so no
-time-zone conversion runs per review; Python then puts each quarter hour on its study day
-with `study_day_of`, the one definition of a study day (time zone, rollover hour, DST).
-Quarter hours, not hours, because some time zones are 30 or 45 minutes off UTC; no study
-day starts inside one, as days start on whole local hours (or at a clock change).
+Reviews are counted in the database per study day of the year shown (at most 365 rows,
+whatever the number of reviews): Python gives each day's span of time by
+`study_day_segments`, which follows `study_day_of`, the one definition of a study day (time
+zone, rollover hour, DST), and the database counts the reviews in each range of the (user,
+reviewed_at) index, so no time-zone conversion runs per review.
 
 Memory strength is a power curve of each card's time since its last review over its
 stability. Evaluating it in SQL for the 90-day prediction would be 91 powers per card on
@@ -22,9 +21,10 @@ years, where the prediction takes a tenth of a second and differs from the card-
 average by less than its one decimal; a group of one card is that card, exactly.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -43,14 +43,17 @@ from django.db.models.functions import Floor, Greatest, Ln
 
 from accounts.models import User
 from decks.models import Catalog, CatalogFlashcard
-from decks.selectors import catalogs_in_collection_of
+from decks.selectors import (
+    catalog_flashcard_count,
+    catalogs_in_collection_of,
+    catalogs_with_card_count,
+)
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog, StudySettings
 from quizzes.selectors.settings import study_settings_of
-from quizzes.study_days import study_day_bounds, study_day_of
+from quizzes.study_days import study_day_of, study_day_segments
 
 HEATMAP_DAYS = 365
-SLOT_SECONDS = 15 * 60  # every time zone's offset is a whole number of quarter hours
 PREDICTION_DAYS = 90
 BUCKETS_PER_E = 8
 
@@ -79,28 +82,6 @@ class DaysSince(Func):
         return f"(date_part('epoch', {moment} - {column}) / 86400.0)", params
 
 
-class SlotSince(Func):
-    """Which quarter hour after `start` a datetime column falls in (0, 1, …), counted in
-    whole seconds so that 03:59:59.9999 is never rounded into the 04:00 slot (SQLite's
-    date functions round to the millisecond; its stored text is cut to the second first)."""
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, start: datetime) -> None:
-        super().__init__(F(column), Value(int(start.timestamp())))
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> SQL:
-        (column, start), params = _compiled(self, compiler)
-        # '%%s' is strftime's Unix seconds, escaped from the driver's parameter markers.
-        seconds = f"CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER)"
-        return f"(({seconds} - {start}) / {SLOT_SECONDS})", params
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> SQL:
-        (column, start), params = _compiled(self, compiler)
-        seconds = f"date_part('epoch', {column})"
-        return f"FLOOR(({seconds} - {start}) / {SLOT_SECONDS})::integer", params
-
-
 def _compiled(func: Func, compiler: Any) -> tuple[list[str], tuple[Any, ...]]:
     sql, params = [], []
     for expression in func.get_source_expressions():
@@ -117,22 +98,85 @@ def _cards_of(catalog: Catalog) -> QuerySet[CatalogFlashcard, Any]:
 # Reviews: the heatmap and weekly retention
 
 
-def _review_slots(
-    user: User, *, since: datetime, until: datetime, catalog: Catalog | None
-) -> QuerySet[Any, Any]:
-    reviews = ReviewLog.objects.filter(user=user, reviewed_at__gte=since, reviewed_at__lt=until)
+def study_days_table(days: list[tuple[int, datetime, datetime]]) -> tuple[str, list[Any]]:
+    """Spans of study days as a table for SQL of our own, `day (n, starts, ends)`, from
+    study_day_segments: the database then finds each day's reviews by a range of the
+    (user, reviewed_at) index."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [value for n, start, end in days for value in (n, adapt(start), adapt(end))]
+    values = ", ".join(["(%s, %s, %s)"] * len(days))
+    return f"day (n, starts, ends) AS (VALUES {values})", params
+
+
+# Reviews counted per study day by the database: at most 365 rows whatever the number of
+# reviews, each day's reviews counted in a range of an index rather than every review of
+# the year grouped by an expression (which PostgreSQL, unable to estimate its groups,
+# sorted on disk). On PostgreSQL, LATERAL makes it one range a day (a plain join let it
+# compare every review of the year with every day: 33 s for 400,000 reviews), and each
+# count reads only an index: all reviews from (user, reviewed_at), those of learnt cards
+# and their ratings from the partial quizzes_review_learnt_time, so no review's row (a
+# page each) is read. SQLite has no LATERAL and walks its index a day at a time anyway.
+REVIEWS_PER_DAY = {
+    "postgresql": """
+WITH {days}
+SELECT day.n, total.reviews, learnt.reviews, learnt.recalled
+FROM day
+CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS reviews FROM ({reviews}) AS review
+    WHERE review.reviewed_at >= day.starts AND review.reviewed_at < day.ends
+) AS total
+CROSS JOIN LATERAL (
+    SELECT COUNT(*) AS reviews, COALESCE(SUM(review.recalled), 0) AS recalled
+    FROM ({learnt}) AS review
+    WHERE review.reviewed_at >= day.starts AND review.reviewed_at < day.ends
+) AS learnt
+WHERE total.reviews > 0
+""",
+    "sqlite": """
+WITH {days}
+SELECT day.n, COUNT(*), SUM(review.in_review), SUM(review.recalled)
+FROM day JOIN ({annotated}) AS review
+    ON review.reviewed_at >= day.starts AND review.reviewed_at < day.ends
+GROUP BY day.n
+""",
+}
+
+
+def _one_if(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _reviews_per_day(
+    user: User, *, days: list[tuple[int, datetime, datetime]], catalog: Catalog | None
+) -> list[tuple[int, int, int, int]]:
+    """(day index, reviews, reviews in Review state, of those recalled) of days with any."""
+    reviews = ReviewLog.objects.filter(
+        user=user, reviewed_at__gte=days[0][1], reviewed_at__lt=days[-1][2]
+    ).order_by()
     if catalog is not None:
         reviews = reviews.filter(flashcard_id__in=_cards_of(catalog))
-    return (
-        reviews.annotate(slot=SlotSince("reviewed_at", since))
-        .order_by()
-        .values("slot")
-        .annotate(
-            reviews=Count("id"),
-            in_review=Count("id", filter=IN_REVIEW),
-            recalled=Count("id", filter=RECALLED),
-        )
-    )
+    recalled = _one_if(Q(rating__gt=Rating.AGAIN))
+    parts = {
+        "reviews": reviews.values_list("reviewed_at"),
+        "learnt": reviews.filter(IN_REVIEW)
+        .annotate(recalled=recalled)
+        .values_list("reviewed_at", "recalled"),
+        "annotated": reviews.annotate(
+            in_review=_one_if(IN_REVIEW), recalled=_one_if(RECALLED)
+        ).values_list("reviewed_at", "in_review", "recalled"),
+    }
+    template = REVIEWS_PER_DAY[connection.vendor]
+    sql, params = study_days_table(days)
+    compiled = {}
+    for name, part in parts.items():  # in the order the templates use them
+        if "{" + name + "}" in template:
+            part_sql, part_params = part.query.sql_with_params()
+            compiled[name] = part_sql
+            params += part_params
+    with connection.cursor() as cursor:
+        cursor.execute(template.format(days=sql, **compiled), params)
+        rows = cursor.fetchall()
+    return [(n, total, int(in_review), int(recalled)) for n, total, in_review, recalled in rows]
 
 
 def review_activity(
@@ -145,19 +189,21 @@ def review_activity(
     zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
     today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
     days = [today - timedelta(days=n) for n in range(HEATMAP_DAYS - 1, -1, -1)]
-    since = study_day_bounds(days[0], time_zone=zone, rollover_hour=rollover)[0]
-    until = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)[1]
+    index = {day: n for n, day in enumerate(days)}
+    segments = [
+        (index[day], start, end)
+        for day, start, end in study_day_segments(
+            days[0], today, time_zone=zone, rollover_hour=rollover
+        )
+    ]
     per_day = dict.fromkeys(days, 0)
     per_week = {_monday(day): [0, 0] for day in days}
-    start, slot = since.astimezone(UTC), timedelta(seconds=SLOT_SECONDS)  # real time, not wall
-    for row in _review_slots(user, since=since, until=until, catalog=catalog):
-        # No study day starts inside a slot: they start on whole local hours or clock changes.
-        day = study_day_of(start + row["slot"] * slot, time_zone=zone, rollover_hour=rollover)
-        if day in per_day:  # not so only where clocks fall back over the rollover hour
-            per_day[day] += row["reviews"]
-            tally = per_week[_monday(day)]
-            tally[0] += row["in_review"]
-            tally[1] += row["recalled"]
+    for n, reviews, in_review, recalled in _reviews_per_day(user, days=segments, catalog=catalog):
+        day = days[n]
+        per_day[day] += reviews
+        tally = per_week[_monday(day)]
+        tally[0] += in_review
+        tally[1] += recalled
     return {
         "reviews_per_day": [{"date": day, "reviews": n} for day, n in per_day.items()],
         "retention_per_week": [
@@ -245,14 +291,10 @@ def catalog_memory(
         if catalog is not None
         else catalogs_in_collection_of(user)
     )
-    names = dict(catalogs.order_by("name", "id").values_list("pk", "name"))
-    sizes = dict(
-        CatalogFlashcard.objects.filter(catalog_id__in=list(names))
-        .order_by()
-        .values("catalog_id")
-        .annotate(cards=Count("id"))
-        .values_list("catalog_id", "cards")
-    )
+    # Sizes from the counter the database keeps, not by counting every membership.
+    listed = list(catalogs_with_card_count(catalogs).order_by("name", "id").only("pk", "name"))
+    names = {catalog.pk: catalog.name for catalog in listed}
+    sizes = {catalog.pk: catalog_flashcard_count(catalog) for catalog in listed}
     decay = memory.decay_of(memory.parameters_of(study_settings))
     rows = _studied(user).filter(flashcard__memberships__catalog_id__in=list(names))
     groups = _memory_groups(
