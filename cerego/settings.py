@@ -146,7 +146,9 @@ def database_from_url(url: str) -> dict:
         }
     else:
         timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=30_000)
-        config["OPTIONS"] = {"options": f"-c statement_timeout={timeout_ms}"}
+        # No JIT: our queries are short, and compiling one cost 86 ms to 1.5 s at scale
+        # (docs/performance.md, "Scale") where running it takes milliseconds.
+        config["OPTIONS"] = {"options": f"-c statement_timeout={timeout_ms} -c jit=off"}
         config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
         config["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     return config

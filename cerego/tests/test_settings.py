@@ -95,7 +95,7 @@ def test_every_variable_of_the_table_is_read(load_settings):
     assert (database["USER"], database["PASSWORD"]) == ("cerego", "s3cret")
     assert database["CONN_MAX_AGE"] == 120
     assert database["CONN_HEALTH_CHECKS"] is False
-    assert database["OPTIONS"]["options"] == "-c statement_timeout=5000"
+    assert database["OPTIONS"]["options"] == "-c statement_timeout=5000 -c jit=off"
     assert config["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
     assert config["CACHES"]["default"]["LOCATION"] == "redis://cache:6379/1"
     assert config["ALLOWED_HOSTS"] == ["cerego.example.com", "www.cerego.example.com"]
