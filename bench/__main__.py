@@ -35,7 +35,11 @@ BENCHMARKS = [
     Benchmark("history_bench", "an Anki package with a real review history", "data"),
     Benchmark("calibration", "fitted FSRS parameters on seven real learners", "data"),
     Benchmark("catalog_pages", "the catalog endpoints at 10,000 and 100,000 cards", "postgresql"),
-    Benchmark("study_load", "100 learners studying through the API", "postgresql+redis"),
+    Benchmark(
+        "study_load",
+        "learners studying through the API (the mix), or each request and page alone (wrk)",
+        "postgresql+redis",
+    ),
 ]
 IN_PROCESS = ["scheduling", "query_counts"]
 
