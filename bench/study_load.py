@@ -384,7 +384,9 @@ def operation_steps(learners: list[tuple["User", int]], big: "User", pool: int) 
         now = datetime.now(UTC).isoformat()
         per_learner = []
         for (_, catalog), headers in zip(learners, tokens, strict=True):
-            cards = CatalogFlashcard.objects.filter(catalog_id=catalog)
+            # The catalog's last cards first: quizzes draw new cards from its first ones,
+            # and the study steps drawn later still find theirs new.
+            cards = CatalogFlashcard.objects.filter(catalog_id=catalog).order_by("-added_at", "-id")
             mine = []
             for card in cards.values_list("flashcard_id", flat=True):
                 review = {"client_review_id": str(uuid.uuid4()), "flashcard": card}

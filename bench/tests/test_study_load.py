@@ -44,7 +44,7 @@ def close_all() -> None:
 def test_every_operation_and_page_is_prepared_counted_and_sent_without_errors():
     from accounts.models import User
 
-    ((name, catalog),) = learners_ensure(1, 12)
+    ((name, catalog),) = learners_ensure(1, 40)
     user, big = User.objects.get(username=name), User.objects.get(username=big_learner_ensure(20))
     learners = [(user, catalog)]
     steps = operation_steps(learners, big, pool=6) + page_steps(learners, pool=6)
