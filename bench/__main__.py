@@ -49,7 +49,7 @@ BENCHMARKS = [
     Benchmark("query_counts", "queries of every hot endpoint and page at 100 and 10,000 cards"),
     Benchmark("import_bench", "the CSV import: rows per second, queries, memory"),
     Benchmark("anki_bench", "the Anki import as packages grow"),
-    Benchmark("anki_compare", "import and export against Anki's own library (bench group)"),
+    Benchmark("anki_compare", "import and export against Anki's own library "),
     Benchmark("fit_bench", "fitting and evaluating FSRS parameters end to end"),
     Benchmark("stats_bench", "the statistics selectors as a learner's cards and reviews grow"),
     Benchmark("enumeration_bench", "known against unknown accounts: reset, join, token"),
@@ -57,7 +57,11 @@ BENCHMARKS = [
     Benchmark("calibration", "fitted FSRS parameters on seven real learners", "data"),
     Benchmark("catalog_pages", "the catalog endpoints at 10,000 and 100,000 cards", "postgresql"),
     Benchmark("scale", "100,000 cards against 10,000 among 10 million reviews", "postgresql"),
-    Benchmark("study_load", "100 learners studying through the API", "postgresql+redis"),
+    Benchmark(
+        "study_load",
+        "learners studying through the API (the mix), or each request and page alone (wrk)",
+        "postgresql+redis",
+    ),
 ]
 
 

@@ -41,7 +41,13 @@ def _answers(port: int) -> bool:
 
 
 def gunicorn_start(
-    port: int, environment: dict[str, str], log: Path, *, workers: int = 2, threads: int = 2
+    port: int,
+    environment: dict[str, str],
+    log: Path,
+    *,
+    workers: int = 2,
+    threads: int = 2,
+    extra: tuple[str, ...] = (),
 ) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -52,6 +58,7 @@ def gunicorn_start(
         f"127.0.0.1:{port}",
         f"--workers={workers}",
         f"--threads={threads}",
+        *extra,
     ]
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments

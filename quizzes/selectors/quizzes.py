@@ -1,5 +1,6 @@
 """Quizzes as the learner sees them: never the answer of a question not yet answered."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -100,9 +101,20 @@ def question_view(question: QuizQuestion, previews: dict[int, dict[str, str]]) -
     return view
 
 
-def quiz_view(user: User, quiz: Quiz, now: datetime) -> dict[str, Any]:
+def quiz_view(
+    user: User, quiz: Quiz, now: datetime, previewed: Collection[int] | None = None
+) -> dict[str, Any]:
+    """The quiz as the learner sees it. Each unanswered flip question comes with when its
+    card would come back under each rating, or (`previewed`) only the questions of these
+    ids: a page shows one question at a time, and the scheduler runs four times a card."""
     questions = list(quiz.questions.all())
-    flips = [q.flashcard_id for q in questions if q.quiz_type.code == "flip" and not q.answered]
+    flips = [
+        q.flashcard_id
+        for q in questions
+        if q.quiz_type.code == "flip"
+        and not q.answered
+        and (previewed is None or q.pk in previewed)
+    ]
     previews = rating_previews(user, flips, now)
     return {
         "id": quiz.pk,

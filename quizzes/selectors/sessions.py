@@ -90,8 +90,13 @@ def session_of(
 ) -> dict[str, Any]:
     """The quiz, its first unanswered question, the feedback on `answered_id` (when it is
     one of its answered questions) and, once every question is answered, the summary."""
-    view = quiz_view(user, quiz, now)
     questions = {q.pk: q for q in quiz.questions.all()}
+    # The page shows the feedback, else the first unanswered question: only that one's
+    # grades need their previews.
+    shown = answered_id if answered_id in questions and questions[answered_id].answered else None
+    if shown is None:
+        shown = next((pk for pk, q in questions.items() if not q.answered), None)
+    view = quiz_view(user, quiz, now, previewed=() if shown is None else (shown,))
     views = [_with_card(v, questions[v["id"]]) for v in view["questions"]]
     current = next((v for v in views if not v["answered"]), None)
     feedback = next((v for v in views if v["id"] == answered_id and v["answered"]), None)

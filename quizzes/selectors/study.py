@@ -3,7 +3,7 @@
 import statistics
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from decks.models import Catalog, CatalogFlashcard, Flashcard
@@ -34,27 +34,29 @@ def reviews_since(user: User, start: datetime) -> QuerySet[ReviewLog]:
     return ReviewLog.objects.filter(user=user, reviewed_at__gte=start)
 
 
+# What the daily limits count, each said once. New cards: cards first reviewed in the
+# window. Reviews: reviews of cards in the Review state; steps of cards in (re)learning are
+# not limited, as in Anki: a card started today can always finish its steps.
+NEW_CARD_STARTED = Q(state_before__state=CardState.NEW)
+LEARNT_CARD_REVIEWED = Q(state_before__state=CardState.REVIEW)
+
+
 def new_cards_started_since(user: User, start: datetime) -> int:
     """Cards first reviewed since `start`: what the daily new-card limit counts."""
-    return reviews_since(user, start).filter(state_before__state=CardState.NEW).count()
-
-
-def reviews_of_learnt_cards_since(user: User, start: datetime) -> int:
-    """Reviews of cards in the Review state: what the daily review limit counts.
-
-    Steps of cards in (re)learning are not limited, as in Anki: a card started today can
-    always finish its steps.
-    """
-    return reviews_since(user, start).filter(state_before__state=CardState.REVIEW).count()
+    return reviews_since(user, start).filter(NEW_CARD_STARTED).count()
 
 
 def daily_limits_used(user: User, study_settings: StudySettings, now: datetime) -> dict[str, int]:
-    """Today's work against the daily limits, counted as the quiz builder counts it."""
+    """Today's work against the daily limits, counted as the quiz builder counts it (both
+    counts in one query: this runs for every quiz drawn and every progress page)."""
     start = study_day_start(user, study_settings, now)
+    used = reviews_since(user, start).aggregate(
+        reviews=Count("pk", filter=LEARNT_CARD_REVIEWED), new=Count("pk", filter=NEW_CARD_STARTED)
+    )
     return {
-        "reviews": reviews_of_learnt_cards_since(user, start),
+        "reviews": used["reviews"],
         "review_limit": study_settings.daily_review_limit,
-        "new": new_cards_started_since(user, start),
+        "new": used["new"],
         "new_limit": study_settings.daily_new_limit,
     }
 

@@ -7,6 +7,7 @@ shifted by the requested difficulty; a wrong answer steps the next question down
 
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +26,7 @@ from decks.selectors import catalog_flashcard_count
 from decks.services.catalogs import catalog_learner_add
 from quizzes import memory
 from quizzes.grading import Grade, grade_choice, grade_typed, normalize_answer, rating_for
-from quizzes.models import CardProgress, Quiz, QuizQuestion, QuizType, Rating
+from quizzes.models import CardProgress, Quiz, QuizQuestion, QuizType, Rating, StudySettings
 from quizzes.selectors import study
 from quizzes.selectors.quizzes import quizzes_of
 from quizzes.selectors.sessions import open_quiz_of
@@ -75,13 +76,17 @@ class _Card:
     strength: int
 
 
-def _allowed_types(user: User, requested: list[str] | None) -> dict[str, QuizType]:
+def _allowed_types(
+    user: User, requested: list[str] | None, study_settings: StudySettings | None = None
+) -> dict[str, QuizType]:
     """The types this quiz may use: the request's, else the learner's preferred ones, else
-    every type but flip (self-grading is a choice, not a default)."""
+    every type but flip (self-grading is a choice, not a default). `study_settings`: the
+    learner's, when the caller has read them already."""
     types = {quiz_type.code: quiz_type for quiz_type in QuizType.objects.all()}
     if requested:
         return {code: types[code] for code in requested if code in types}
-    preferred = [t.code for t in study_settings_of(user).preferred_quiz_types.all()]
+    study_settings = study_settings or study_settings_of(user)
+    preferred = [t.code for t in study_settings.preferred_quiz_types.all()]
     if preferred:
         return {code: types[code] for code in preferred}
     return {code: quiz_type for code, quiz_type in types.items() if code != "flip"}
@@ -161,14 +166,23 @@ def _own_window(user: User, language_id: int, exclude: list[int]) -> list:
     return pairs
 
 
+def _shuffled[T](items: list[T]) -> Iterator[T]:
+    """The items in a random order, drawn one by one as they are wanted (Fisher-Yates, a
+    swap per item taken). A question wants a few of a pool of hundreds: shuffling the
+    whole pool, each swap a read of the system's randomness, was most of drawing a quiz."""
+    items = list(items)
+    for i in range(len(items)):
+        j = i + _random.randrange(len(items) - i)
+        items[i], items[j] = items[j], items[i]
+        yield items[i]
+
+
 def _distractors(answer: str, texts: list[str], wanted: int) -> list[str]:
     """Up to `wanted` texts unlike the answer and unlike each other (normalised, without
     markup: "<b>cat</b>" is no distractor of "cat")."""
     seen = {normalize_answer(plain_text(answer))}
     picked: list[str] = []
-    candidates = list(texts)
-    _random.shuffle(candidates)
-    for text in candidates:
+    for text in _shuffled(texts):
         key = normalize_answer(plain_text(text))
         if key and key not in seen:
             seen.add(key)
@@ -207,9 +221,14 @@ def _distractor_count(flashcard: Flashcard, pool: list[tuple[str, str]]) -> int:
 
 
 def _cards_for(
-    user: User, catalog: Catalog | None, size: int, now: datetime, decay: float
+    user: User,
+    catalog: Catalog | None,
+    size: int,
+    now: datetime,
+    study_settings: StudySettings,
 ) -> list[_Card]:
-    reviews_left, new_left = study.daily_room(user, study_settings_of(user), now)
+    decay = memory.decay_of(memory.parameters_of(study_settings))
+    reviews_left, new_left = study.daily_room(user, study_settings, now)
     learning = list(study.due_progress(user, now=now, catalog=catalog, learning=True)[:size])
     learnt = list(
         study.due_progress(user, now=now, catalog=catalog, learning=False)[
@@ -256,11 +275,11 @@ def quiz_create(
     """
     size = _validated(size, difficulty)
     now = now or timezone.now()
-    allowed = _allowed_types(user, quiz_types)
+    study_settings = study_settings_of(user)  # read once: types, limits and decay use it
+    allowed = _allowed_types(user, quiz_types, study_settings)
     if not allowed:
         raise ValidationError({"quiz_types": ["None of these quiz types exists."]})
-    decay = memory.decay_of(memory.parameters_of(study_settings_of(user)))
-    cards = _cards_for(user, catalog, size, now, decay)
+    cards = _cards_for(user, catalog, size, now, study_settings)
     if not cards:
         raise ValidationError(
             "Nothing to study right now: no card is due and no new card is left for today."

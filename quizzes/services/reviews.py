@@ -161,7 +161,9 @@ def _is_correct(rating: int, correct: bool | None) -> bool:
     return correct if correct is not None else rating != Rating.AGAIN
 
 
-@transaction.atomic
+# No savepoint of its own: the one inside is what a duplicate rolls back to; an error
+# that escapes leaves the caller's transaction to roll back, as any error of theirs would.
+@transaction.atomic(savepoint=False)
 def review_record(
     *,
     user: User,
@@ -182,24 +184,13 @@ def review_record(
     than the card's last one is slotted into the history and the card replayed from it.
     `study_settings`: the learner's, when the caller has read them already.
     """
-    # An id made here is new: no device can have sent it, so nothing to look up.
     sent_by_client = client_review_id is not None
     client_review_id = client_review_id or uuid.uuid4()
-    if sent_by_client and (existing := _recorded(user, client_review_id)) is not None:
-        return existing
     try:
         # A savepoint: a review that turns out to be recorded already leaves no trace,
         # not even a progress row made for it.
         with transaction.atomic():
-            progress, _ = CardProgress.objects.select_for_update().get_or_create(
-                user=user, flashcard_id=flashcard_id
-            )
-            # Again under the row's lock: two devices sending one review queue here.
-            if (
-                sent_by_client
-                and ReviewLog.objects.filter(user=user, client_review_id=client_review_id).exists()
-            ):
-                raise _AlreadyRecorded
+            progress = _progress_locked(user, flashcard_id)
             log = ReviewLog(
                 user=user,
                 flashcard_id=flashcard_id,
@@ -213,17 +204,27 @@ def review_record(
             )
             log = _apply(progress, log, study_settings or study_settings_of(user))
             progress.save()
-    except (_AlreadyRecorded, IntegrityError):
-        # IntegrityError: the same id sent at the same moment for another card, whose
-        # row lock this one does not share; the unique constraint had the last word.
-        if (existing := _recorded(user, client_review_id)) is None:
+    except IntegrityError:
+        # The review id is recorded already (unique per learner): sent again, by this
+        # device or by another one at the same moment. The constraint is the one check, so
+        # a new review, nearly every one, costs no lookup; an id made here is new anyway.
+        if not sent_by_client or (existing := _recorded(user, client_review_id)) is None:
             raise
         return existing
     return ReviewOutcome(review_log=log, progress=progress, duplicate=False)
 
 
-class _AlreadyRecorded(Exception):
-    pass
+def _progress_locked(user: User, flashcard_id: int) -> CardProgress:
+    """The learner's progress row for the card, locked; made first if there is none. Not
+    get_or_create: its savepoint (two more round trips) guards an insert that here skips a
+    row made meanwhile by another review of the card, and then waits for it."""
+    rows = CardProgress.objects.select_for_update().filter(user=user, flashcard_id=flashcard_id)
+    for progress in rows:
+        return progress
+    CardProgress.objects.bulk_create(
+        [CardProgress(user=user, flashcard_id=flashcard_id)], ignore_conflicts=True
+    )
+    return rows.get()
 
 
 def _recorded(user: User, client_review_id: uuid.UUID) -> ReviewOutcome | None:

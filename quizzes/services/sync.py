@@ -67,7 +67,8 @@ def reviews_sync(*, user: User, items: list[SyncItem], now: datetime | None = No
         .values_list("pk", "created_at")
     )
     types = {quiz_type.code: quiz_type for quiz_type in QuizType.objects.all()}
-    decay = memory.decay_of(memory.parameters_of(study_settings_of(user)))
+    study_settings = study_settings_of(user)  # read once, for every item
+    decay = memory.decay_of(memory.parameters_of(study_settings))
     results: dict[int, dict[str, Any]] = {}
     order = sorted(
         range(len(items)),
@@ -93,6 +94,7 @@ def reviews_sync(*, user: User, items: list[SyncItem], now: datetime | None = No
                 response_ms=item.response_ms,
                 quiz_type=types.get(item.quiz_type or ""),
                 source=ReviewLog.Source.SYNC,
+                study_settings=study_settings,
             )
         if outcome.duplicate and outcome.review_log.flashcard_id != item.flashcard_id:
             results[index] = result | {

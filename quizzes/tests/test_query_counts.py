@@ -101,3 +101,6 @@ def test_query_counts_do_not_grow_with_the_collection(learner, spanish, quiz_typ
 
     assert counts["small"] == counts["large"]
     assert max(counts["large"].values()) <= 30, counts
+    # What drawing a quiz and answering came down to (docs/performance.md, the study loop).
+    assert counts["large"]["quiz"] <= 15, counts
+    assert counts["large"]["answer"] <= 13, counts

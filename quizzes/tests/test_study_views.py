@@ -222,6 +222,17 @@ def test_true_false_and_flip_answers(signed_in, learner, deck):
     assert ReviewLog.objects.filter(rating=3, quiz_type__code="flip").count() == 1
 
 
+def test_after_a_flip_answer_the_next_flip_card_offers_its_four_grades(signed_in, learner, deck):
+    flip = quiz_of_type(learner, deck, "flip", size=2)
+    answered = answer(signed_in, flip, first_question(flip), rating=1).content.decode()
+
+    following = signed_in.get(session_url(flip), **HTMX).content.decode()
+
+    assert "Question 2 of 2" in following
+    assert following.count("back in") == 4  # each grade says when the card comes back
+    assert "back in" not in answered  # the feedback shows no grades of its own
+
+
 def test_a_typed_answer_with_a_typo_shows_the_difference(signed_in, learner, deck):
     quiz = quiz_of_type(learner, deck, "typed")
     question = first_question(quiz)  # "word N"

@@ -64,17 +64,18 @@ def study_catalog(request: SignedInRequest, catalog_id: int) -> HttpResponse:
 
 @login_required
 def study_session(request: SignedInRequest, quiz_id: int) -> HttpResponse:
-    quiz = quiz_of(request.user, quiz_id)
-    if quiz is None:
-        raise Http404
     form = AnswerForm(request.POST or None)
     answered_id = ascii_id(request.GET.get("answered"))
     if form.is_bound and form.is_valid():
+        # The answer first: it finds the quiz among the learner's own (a 404 otherwise), so
+        # the quiz and its questions are read once, as they are after it.
         answered_id = _submit(request, quiz_id, form)
         if answered_id is not None and not request.htmx:
             url = reverse("study-session", args=[quiz_id])
             return _see_other(f"{url}?answered={answered_id}")
-        quiz = quiz_of(request.user, quiz_id) or quiz
+    quiz = quiz_of(request.user, quiz_id)
+    if quiz is None:
+        raise Http404
     session = session_of(request.user, quiz, timezone.now(), answered_id)
     template = "quizzes/study_session.html" + ("#study" if request.htmx else "")
     status = 400 if form.errors else 200
