@@ -44,7 +44,9 @@ def close_all() -> None:
 def test_every_operation_and_page_is_prepared_counted_and_sent_without_errors():
     from accounts.models import User
 
-    ((name, catalog),) = learners_ensure(1, 40)
+    # Cards enough that the once-only syncs, each studying one more card, cannot use them
+    # all in their moment however fast the machine: the study steps after them need new ones.
+    ((name, catalog),) = learners_ensure(1, 400)
     user, big = User.objects.get(username=name), User.objects.get(username=big_learner_ensure(20))
     learners = [(user, catalog)]
     steps = operation_steps(learners, big, pool=6) + page_steps(learners, pool=6)
