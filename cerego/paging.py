@@ -34,6 +34,10 @@ class Counted[M: Model]:
     def __iter__(self) -> Iterator[M]:
         return iter(self.queryset)
 
+    def values(self, *fields: str) -> "Counted[Any]":
+        """The same rows as dictionaries of `fields` (as `QuerySet.values`), still counted."""
+        return Counted(self.queryset.values(*fields), self._count)
+
 
 class Paginator(paginator.Paginator):
     """Django's Paginator, reading the first page before counting: when it comes back

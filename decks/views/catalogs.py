@@ -21,6 +21,7 @@ from decks.models import Catalog, Language
 from decks.selectors import Access, catalog_access, may
 from decks.services import catalogs as catalog_services
 from decks.services import flashcards as flashcard_services
+from decks.templatetags.cards import CARD_ROW_FIELDS
 
 CARDS_PER_PAGE = 50
 CATALOGS_PER_PAGE = 25
@@ -53,8 +54,9 @@ def list_filters(request: SignedInRequest, *keys: str) -> dict[str, str]:
 def detail_context(
     request: SignedInRequest, catalog: Catalog, access: Access, form: FlashcardForm | None = None
 ) -> dict:
-    # The rows show no owner: a card's own (for its Share link) is its owner_id.
+    # The rows (`{% card_rows %}`) read values, not cards: no 50 models and their languages.
     cards = selectors.flashcards_listed_in_catalog(catalog, newest_first=True, owners=False)
+    cards = cards.values(*CARD_ROW_FIELDS)
     return access_context(access) | {
         "catalog": catalog,
         "page": page_of(request, cards, CARDS_PER_PAGE),
