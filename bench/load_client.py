@@ -95,7 +95,7 @@ def wrk_run(
         str(threads),
         ",".join(map(str, measurement.expected)),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - wrk, fixed arguments
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRK-RESULT ")), None)
     if line is None:
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
