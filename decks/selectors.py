@@ -99,20 +99,28 @@ def _catalog_editable(user: User, to: str = "", shared: Q | None = None) -> Q:
     return Q(**{f"{to}owner": user}) | shared
 
 
-_USER_SHARE = "user_share"
-_SHARED = Q(**{f"{_USER_SHARE}__isnull": False})
-_SHARED_AS_EDITOR = Q(**{f"{_USER_SHARE}__role": Role.EDITOR})
+def _user_share(user: User) -> str:
+    # Named for the user: a queryset filtered for one user and then asked about another
+    # must join the other's share, never read the first one's.
+    return f"share_of_user_{user.pk}"
+
+
+def _shared(user: User) -> Q:
+    return Q(**{f"{_user_share(user)}__isnull": False})
+
+
+def _shared_as_editor(user: User) -> Q:
+    return Q(**{f"{_user_share(user)}__role": Role.EDITOR})
 
 
 def _with_user_share(catalogs: QuerySet[Catalog], user: User) -> QuerySet[Catalog]:
-    """Catalogs with the user's share of each, if any, joined once as `user_share` (at
-    most one row: a catalog is shared with a user once), for the visibility rule, the
-    edit rule and the access to read alike: one join to build and compile instead of an
-    EXISTS for each."""
-    if _USER_SHARE in getattr(catalogs.query, "_filtered_relations", {}):  # joined already
+    """Catalogs with the user's share of each, if any, joined once (at most one row: a
+    catalog is shared with a user once), for the visibility rule, the edit rule and the
+    access to read alike: one join to build and compile instead of an EXISTS for each."""
+    if _user_share(user) in getattr(catalogs.query, "_filtered_relations", {}):  # joined
         return catalogs
     mine = FilteredRelation("shares", condition=Q(shares__user=user))
-    return catalogs.alias(**{_USER_SHARE: mine})
+    return catalogs.alias(**{_user_share(user): mine})
 
 
 def catalogs_visible_to(user: AnyUser) -> QuerySet[Catalog]:
@@ -124,7 +132,7 @@ def catalogs_visible_to(user: AnyUser) -> QuerySet[Catalog]:
     if not user.is_authenticated:
         return Catalog.objects.none()
     catalogs = _with_user_share(Catalog.objects.all(), user)
-    return catalogs.filter(_catalog_visible(user, shared=_SHARED))
+    return catalogs.filter(_catalog_visible(user, shared=_shared(user)))
 
 
 def catalogs_editable_by(user: AnyUser) -> QuerySet[Catalog]:
@@ -132,7 +140,7 @@ def catalogs_editable_by(user: AnyUser) -> QuerySet[Catalog]:
     if not user.is_authenticated:
         return Catalog.objects.none()
     catalogs = _with_user_share(Catalog.objects.all(), user)
-    return catalogs.filter(_catalog_editable(user, shared=_SHARED_AS_EDITOR))
+    return catalogs.filter(_catalog_editable(user, shared=_shared_as_editor(user)))
 
 
 def catalogs_owned_by(user: AnyUser) -> QuerySet[Catalog]:
@@ -226,7 +234,7 @@ def catalogs_with_access(
         editable: Q = Q(pk=None)
     else:
         catalogs = _with_user_share(catalogs, user)
-        editable = _catalog_editable(user, shared=_SHARED_AS_EDITOR)
+        editable = _catalog_editable(user, shared=_shared_as_editor(user))
     return catalogs.annotate(
         flashcard_count=_CARD_COUNT,
         user_is_owner=ExpressionWrapper(Q(owner_id=user.pk), output_field=BooleanField()),
@@ -249,7 +257,7 @@ def catalogs_in_collection_of(user: AnyUser) -> QuerySet[Catalog]:
     if not user.is_authenticated:
         return Catalog.objects.none()
     catalogs = _with_user_share(Catalog.objects.all(), user)
-    return catalogs.filter(Q(owner=user) | _SHARED)
+    return catalogs.filter(Q(owner=user) | _shared(user))
 
 
 def catalogs_shared_with(user: AnyUser) -> QuerySet[Catalog]:

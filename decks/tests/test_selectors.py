@@ -154,6 +154,20 @@ def test_public_catalog_is_visible_to_all_but_editable_by_none_but_its_editors(p
     assert not flashcards_editable_by(users["stranger"]).filter(pk=card.pk).exists()
 
 
+def test_what_one_user_may_do_is_never_read_from_another_users_share(people):
+    users, catalog, _ = people
+    catalog.visibility = Catalog.Visibility.PUBLIC
+    catalog.save()
+
+    # Catalogs the editor may see, then asked about the stranger: the stranger's own
+    # (absent) share decides, not the editor's, which the first query had joined.
+    listed = catalogs_with_details(catalogs_visible_to(users["editor"]), users["stranger"])
+
+    found = listed.get(pk=catalog.pk)
+    assert not found.user_can_edit
+    assert catalog_access(users["stranger"], found) == Access.VIEW
+
+
 def test_unlisted_catalog_opens_only_by_its_current_link(people):
     users, catalog, _ = people
     catalog.visibility = Catalog.Visibility.UNLISTED
