@@ -328,8 +328,9 @@ def test_reviews_another_import_recorded_meanwhile_are_skipped_and_the_rest_writ
         review_id = imported_review_id(user_id=learner.pk, source_id=source_id)
         return _NewReview(card.pk, review_id, Rating.GOOD, 1200, start + timedelta(days=days))
 
-    _insert(learner, [new("a", 0)])  # the other import
-    _insert(learner, [new("a", 0), new("b", 3)])
+    assert _insert(learner, [new("a", 0)]) == 1  # the other import
+    # Only what this one wrote counts as imported by it.
+    assert _insert(learner, [new("a", 0), new("b", 3)]) == 1
 
     logs = ReviewLog.objects.filter(user=learner, flashcard=card).order_by("reviewed_at")
     assert [(log.reviewed_at, log.response_ms) for log in logs] == [
