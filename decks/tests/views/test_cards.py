@@ -121,3 +121,19 @@ def test_the_row_htmx_swaps_back_is_the_row_the_page_shows(matrix):
     shown = row.content.decode().strip()
     assert shown.startswith(f'<tr id="card-{card.pk}">')
     assert shown.replace(" autofocus>Edit", ">Edit") in page  # back from editing: focus on Edit
+
+
+def test_right_to_left_text_in_a_heading_is_isolated_from_the_sentence_around_it(matrix):
+    # Unisolated, "Edit “كتاب”" would take the quotes and the question mark into the
+    # Arabic run and show them in the wrong places.
+    catalog, card = matrix["catalog"], matrix["card"]
+    Flashcard.objects.filter(pk=card.pk).update(front="كتاب")
+    catalog.name = "عربي"
+    catalog.save()
+    client = page_client(matrix["users"]["owner"])
+
+    edit = client.get(f"/catalogs/{catalog.pk}/cards/{card.pk}/edit/").content.decode()
+    remove = client.get(f"/catalogs/{catalog.pk}/cards/{card.pk}/remove/").content.decode()
+
+    assert "<h1>Edit “<bdi>كتاب</bdi>”</h1>" in edit
+    assert "<h1>Remove “<bdi>كتاب</bdi>” from “<bdi>عربي</bdi>”?</h1>" in remove
