@@ -26,10 +26,17 @@ function init(args)
     expected[tonumber(code)] = true
   end
   once = mode == "once"
-  requests = {}
-  local n = 0
+  local lines = {}
   for line in io.lines(file) do
-    if n % count == id then
+    table.insert(lines, line)
+  end
+  -- Cycling through fewer lines than threads (the baseline is one request), a thread would
+  -- have none, and wrk would send whatever request() returned, nil included: then each
+  -- thread takes every line. Sent once, a line stays with one thread.
+  local share = once or #lines >= count
+  requests = {}
+  for n, line in ipairs(lines) do
+    if not share or (n - 1) % count == id then
       local method, path, headers, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
       local fields = {}
       for pair in string.gmatch(headers, "[^\31]+") do
@@ -41,7 +48,6 @@ function init(args)
       end
       table.insert(requests, wrk.format(method, path, fields, body))
     end
-    n = n + 1
   end
   index = 0
   unexpected = 0

@@ -105,6 +105,8 @@ def test_wrk_sends_the_prepared_requests_and_reports_them(tmp_path):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):
+            if self.path == "/ok":
+                connections.add(self.client_address)
             status = 200 if self.path == "/ok" else 404
             self.send_response(status)
             self.send_header("Content-Length", "0")
@@ -113,10 +115,12 @@ def test_wrk_sends_the_prepared_requests_and_reports_them(tmp_path):
         def log_message(self, *args):
             pass
 
+    connections: set[tuple[str, int]] = set()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         port = server.server_address[1]
+        # One request, two wrk threads of a connection each: both send it (the baseline).
         fine = wrk_run(port, Measurement("fine", [Request("GET", "/ok")]), 1, 2, tmp_path)
         wrong = wrk_run(port, Measurement("wrong", [Request("GET", "/no")]), 1, 2, tmp_path)
     finally:
@@ -124,6 +128,7 @@ def test_wrk_sends_the_prepared_requests_and_reports_them(tmp_path):
 
     assert fine.requests > 0
     assert fine.errors == 0
+    assert len(connections) >= 2, "a wrk thread sent nothing"
     assert fine.p99_ms >= fine.p50_ms > 0
     assert wrong.requests > 0
     assert wrong.errors == wrong.requests
