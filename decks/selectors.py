@@ -72,6 +72,10 @@ def _access_of(shared: Catalog | Flashcard, detailed: Callable[[], QuerySet]) ->
         if found is None:
             return Access.NONE
         shared = found
+    return _carried_access(shared)
+
+
+def _carried_access(shared: Catalog | Flashcard) -> Access:
     if shared.user_is_owner:  # type: ignore[union-attr]
         return Access.OWN
     return Access.EDIT if shared.user_can_edit else Access.VIEW  # type: ignore[union-attr]
@@ -320,9 +324,36 @@ def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
 
     A catalog from `catalogs_with_details` (for the same user) carries the answer and costs
     no query. Reached by its share link, a catalog one may not open by id still says VIEW:
-    the link lets whoever holds it read.
+    the link lets whoever holds it read. Otherwise the rules of `catalogs_visible_to` and
+    `catalogs_editable_by`, applied to this one catalog: nothing to read for its owner or
+    an anonymous user, else the user's share of it (one primary-key-sized read), which is
+    cheaper than building and compiling the rules as a query (docs/performance.md). The
+    answer is kept on `catalog`, as the annotations would carry it.
     """
-    return _access_of(catalog, lambda: catalogs_with_access(catalogs_visible_to(user), user))
+    if hasattr(catalog, "user_is_owner"):
+        return _carried_access(catalog)
+    if not user.is_authenticated:
+        return Access.NONE
+    role = None
+    if catalog.owner_id != user.pk:
+        shares = CatalogShare.objects.filter(catalog_id=catalog.pk, user_id=user.pk)
+        role = shares.values_list("role", flat=True).first()
+        if role is None and catalog.visibility != Catalog.Visibility.PUBLIC:
+            return Access.NONE
+    catalog.user_is_owner = catalog.owner_id == user.pk  # type: ignore[attr-defined]
+    catalog.user_can_edit = catalog.user_is_owner or role == Role.EDITOR  # type: ignore[attr-defined]
+    return _carried_access(catalog)
+
+
+def catalog_with_access(user: AnyUser, pk: int) -> tuple[Catalog, Access] | None:
+    """The catalog `pk` with its owner, language and `flashcard_count`, and what `user` may
+    do with it; None if there is none they may open by id (as `catalogs_visible_to`)."""
+    found = catalogs_with_card_count(Catalog.objects.select_related("owner", "language"))
+    catalog = found.filter(pk=pk).first()
+    if catalog is None:
+        return None
+    access = catalog_access(user, catalog)
+    return None if access == Access.NONE else (catalog, access)
 
 
 def flashcards_in_catalog(catalog: Catalog, *, owners: bool = True) -> QuerySet[Flashcard]:

@@ -17,6 +17,7 @@ from decks.selectors import (
     catalog_by_share_token,
     catalog_flashcard_count,
     catalog_language_counts,
+    catalog_with_access,
     catalogs_editable_by,
     catalogs_owned_by,
     catalogs_visible_to,
@@ -97,6 +98,42 @@ def test_access_to_a_catalog_and_its_card_by_role(people, who, access, role):
     if access:  # what the lists carry says the same, without a query
         assert catalog_access(user, listed) == access
     assert access.role == role
+
+
+@pytest.mark.parametrize("visibility", Catalog.Visibility.values)
+def test_one_catalogs_access_follows_the_rules_of_the_lists(people, visibility):
+    """`catalog_access` on a catalog read alone applies the rules of `catalogs_visible_to`
+    and `catalogs_editable_by` in Python: for every role and visibility they agree."""
+    users, catalog, _ = people
+    Catalog.objects.filter(pk=catalog.pk).update(visibility=visibility)
+    for user in [*users.values(), AnonymousUser()]:
+        expected = Access.NONE
+        if catalogs_visible_to(user).filter(pk=catalog.pk).exists():
+            expected = Access.VIEW
+        if catalogs_editable_by(user).filter(pk=catalog.pk).exists():
+            expected = Access.EDIT
+        if catalogs_owned_by(user).filter(pk=catalog.pk).exists():
+            expected = Access.OWN
+        alone = Catalog.objects.get(pk=catalog.pk)
+        assert catalog_access(user, alone) == expected, (user, visibility)
+        found = catalog_with_access(user, catalog.pk)
+        assert (found[1] if found else Access.NONE) == expected, (user, visibility)
+
+
+def test_one_catalogs_access_reads_nothing_for_its_owner_and_once_for_others(
+    people, django_assert_num_queries
+):
+    users, catalog, _ = people
+    with django_assert_num_queries(1):
+        found = catalog_with_access(users["owner"], catalog.pk)
+    assert found is not None
+    with django_assert_num_queries(2):
+        found = catalog_with_access(users["editor"], catalog.pk)
+    assert found is not None
+    with django_assert_num_queries(0):  # kept on the catalog, as the annotations are
+        assert catalog_access(users["editor"], found[0]) == Access.EDIT
+    assert catalog_with_access(users["stranger"], catalog.pk) is None
+    assert catalog_with_access(users["owner"], 0) is None
 
 
 def test_access_levels_include_those_below():

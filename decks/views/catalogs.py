@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import SignedInRequest
@@ -29,10 +29,11 @@ CATALOGS_PER_PAGE = 25
 
 def catalog_for(request: SignedInRequest, pk: int, need: Access = Access.VIEW) -> Catalog:
     """The catalog if the user may see it (else 404) and do `need` with it (else 403)."""
-    user = request.user
-    visible = selectors.catalogs_visible_to(user).select_related("owner", "language")
-    catalog = get_object_or_404(selectors.catalogs_with_access(visible, user), pk=pk)
-    if not may(catalog_access(user, catalog), need):
+    found = selectors.catalog_with_access(request.user, pk)
+    if found is None:
+        raise Http404("No catalog here.")
+    catalog, access = found
+    if not may(access, need):
         raise PermissionDenied("You may only view this catalog.")
     return catalog
 
