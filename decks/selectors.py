@@ -346,9 +346,12 @@ def catalog_access(user: AnyUser, catalog: Catalog) -> Access:
 
 
 def catalog_with_access(user: AnyUser, pk: int) -> tuple[Catalog, Access] | None:
-    """The catalog `pk` with its owner, language and `flashcard_count`, and what `user` may
-    do with it; None if there is none they may open by id (as `catalogs_visible_to`)."""
-    found = catalogs_with_card_count(Catalog.objects.select_related("owner", "language"))
+    """The catalog `pk` with what `catalogs_with_details` gives (owner, language, card and
+    learner counts) and what `user` may do with it; None if there is none they may open by
+    id (as `catalogs_visible_to`)."""
+    found = Catalog.objects.select_related("owner", "language").annotate(
+        flashcard_count=_CARD_COUNT, learner_count=_LEARNER_COUNT
+    )
     catalog = found.filter(pk=pk).first()
     if catalog is None:
         return None
