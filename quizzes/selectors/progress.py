@@ -16,13 +16,18 @@ from decks.selectors import (
     catalog_flashcard_count,
     catalogs_in_collection_of,
     catalogs_with_card_count,
-    flashcards_visible_to,
 )
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog
 from quizzes.selectors.settings import study_settings_of
 from quizzes.selectors.stats import DaysSince, study_days_table
-from quizzes.selectors.study import daily_limits_used, new_cards_started_since, new_flashcards
+from quizzes.selectors.study import (
+    daily_limits_used,
+    new_cards_started_since,
+    new_flashcards,
+    studyable,
+    studyable_rule,
+)
 from quizzes.study_days import (
     study_day_bounds,
     study_day_of,
@@ -48,10 +53,10 @@ def progress_of(
     leech: bool | None = None,
     day_end: datetime | None = None,
 ) -> QuerySet[CardProgress]:
-    """The learner's progress rows, soonest due first, filtered as the progress list asks."""
+    """The learner's progress rows of cards they may study (`studyable`), soonest due
+    first, filtered as the progress list asks."""
     rows = CardProgress.objects.filter(user=user).exclude(state=CardState.NEW)
-    if catalog is not None:
-        rows = rows.filter(flashcard__memberships__catalog=catalog)
+    rows = studyable(rows, user, catalog=catalog)
     if due == "now":
         rows = rows.filter(due__lte=now, suspended=False)
     elif due == "today" and day_end is not None:
@@ -62,6 +67,13 @@ def progress_of(
     if leech is not None:
         rows = rows.filter(is_leech=leech)
     return rows.order_by("due", "id")
+
+
+def _studied(user: User, catalog: Catalog | None) -> QuerySet[CardProgress]:
+    """Every card the learner studied (of `catalog`), whether they may still study it or
+    not: what they remember is theirs, as their reviews are, after a share is revoked."""
+    rows = CardProgress.objects.filter(user=user).exclude(state=CardState.NEW)
+    return rows.filter(flashcard__memberships__catalog=catalog) if catalog is not None else rows
 
 
 def _stability_between(low: float, high: float) -> Q:
@@ -211,19 +223,22 @@ def catalog_strengths(user: User, *, now: datetime, decay: float) -> list[dict[s
 def progress_summary(
     user: User, *, now: datetime, catalog: Catalog | None = None
 ) -> dict[str, Any]:
-    """The spec's summary: what is due, today's work, the streak and the memory at a glance."""
+    """The spec's summary: what is due, today's work, the streak and the memory at a glance.
+
+    What is due (now, today, the forecast) and the leeches count only cards a session
+    would let the learner study (`studyable`); the memory figures (strengths, levels) and
+    the history (reviews, streak, retention) count everything they studied."""
     study_settings = study_settings_of(user)
     zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
     decay = memory.decay_of(memory.parameters_of(study_settings))
     today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
     day_start, day_end = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)
-    rows = progress_of(user, now=now, catalog=catalog)
-    strengths = strength_counts(rows, now=now, decay=decay)
-    waiting = rows.filter(suspended=False)
-    counts = rows.aggregate(
-        due_now=Count("pk", filter=Q(due__lte=now, suspended=False)),
-        due_today=Count("pk", filter=Q(due__lt=day_end, suspended=False)),
-        leeches=Count("pk", filter=Q(is_leech=True)),
+    studied = _studied(user, catalog)
+    strengths = strength_counts(studied, now=now, decay=decay)
+    # The rule after the flag: asked of the leeches only (rows of a catalog are studyable).
+    leech = Q(is_leech=True) & (Q() if catalog is not None else Q(studyable_rule(user)))
+    counts = studied.aggregate(
+        leeches=Count("pk", filter=leech),
         **{
             f"level_{index}": Count("pk", filter=_stability_between(low, high))
             for index, (low, high) in enumerate(memory.LEVEL_RANGES.values())
@@ -232,17 +247,26 @@ def progress_summary(
     horizon = study_day_bounds(
         today + timedelta(days=FORECAST_DAYS - 1), time_zone=zone, rollover_hour=rollover
     )[1]
-    # Due counts per hour of the learner's clock (at most 24 × 30 rows), folded into days.
+    # Due counts per hour of the learner's clock (at most 24 × 30 rows), folded into days,
+    # and those due now and today among them: one pass over the rows due in the forecast,
+    # each asked once whether the learner may still study it.
     forecast: Counter[date] = Counter()
-    for hour, due in (
-        waiting.filter(due__lt=horizon)
+    due_now = due_today = 0
+    for hour, due, now_due, today_due in (
+        progress_of(user, now=now, catalog=catalog)
+        .filter(suspended=False, due__lt=horizon)
         .order_by()
         .annotate(hour=TruncHour("due", tzinfo=zoneinfo.ZoneInfo(zone)))
         .values("hour")
-        .annotate(due=Count("pk"))
-        .values_list("hour", "due")
+        .annotate(
+            cards=Count("pk"),
+            now_due=Count("pk", filter=Q(due__lte=now)),
+            today_due=Count("pk", filter=Q(due__lt=day_end)),
+        )
+        .values_list("hour", "cards", "now_due", "today_due")
     ):
         forecast[max(today, study_day_of(hour, time_zone=zone, rollover_hour=rollover))] += due
+        due_now, due_today = due_now + now_due, due_today + today_due
     retention = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=now - timedelta(days=30), state_before__state=CardState.REVIEW
     ).aggregate(  # columns of the partial index of learnt cards' reviews: read from it alone
@@ -250,8 +274,8 @@ def progress_summary(
     )
     new_left = max(0, study_settings.daily_new_limit - new_cards_started_since(user, day_start))
     summary = {
-        "due_now": counts["due_now"],
-        "due_today": counts["due_today"],
+        "due_now": due_now,
+        "due_today": due_today,
         # Counting stops at what today's limit still allows, not at the collection's end.
         "new_available": new_flashcards(user, catalog=catalog)[:new_left].count(),
         "reviews_today": ReviewLog.objects.filter(user=user, reviewed_at__gte=day_start).count(),
@@ -283,9 +307,12 @@ def progress_summary(
 
 def catalog_due_counts(user: User, *, now: datetime) -> dict[int, int]:
     """How many of the learner's cards are due now in each catalog of their collection
-    (catalogs with none due are left out)."""
-    due = progress_of(user, now=now, due="now").filter(
-        flashcard__memberships__catalog__in=catalogs_in_collection_of(user)
+    (catalogs with none due are left out). A card in a catalog of the collection is one
+    the learner may study: the membership is the rule here, not asked again per card."""
+    due = _studied(user, None).filter(
+        due__lte=now,
+        suspended=False,
+        flashcard__memberships__catalog__in=catalogs_in_collection_of(user),
     )
     return dict(
         due.order_by()
@@ -303,7 +330,6 @@ def leeches_of(
     decay = learner_decay(user)
     rows = (
         progress_of(user, now=now, catalog=catalog, leech=True)
-        .filter(flashcard__in=flashcards_visible_to(user))
         .select_related("flashcard__language")
         .order_by("-lapses", "stability", "id")[:limit]
     )
