@@ -16,6 +16,7 @@ from decks.selectors import (
     catalog_flashcard_count,
     catalogs_in_collection_of,
     catalogs_with_card_count,
+    flashcards_visible_to,
 )
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog
@@ -26,7 +27,6 @@ from quizzes.selectors.study import (
     new_cards_started_since,
     new_flashcards,
     studyable,
-    studyable_rule,
 )
 from quizzes.study_days import (
     study_day_bounds,
@@ -53,10 +53,13 @@ def progress_of(
     leech: bool | None = None,
     day_end: datetime | None = None,
 ) -> QuerySet[CardProgress]:
-    """The learner's progress rows of cards they may study (`studyable`), soonest due
-    first, filtered as the progress list asks."""
+    """The learner's progress rows, soonest due first, filtered as the progress list asks:
+    every card studied, but only those they may still study (`studyable`) as due."""
     rows = CardProgress.objects.filter(user=user).exclude(state=CardState.NEW)
-    rows = studyable(rows, user, catalog=catalog)
+    if due is not None:
+        rows = studyable(rows, user, catalog=catalog)
+    elif catalog is not None:
+        rows = rows.filter(flashcard__memberships__catalog=catalog)
     if due == "now":
         rows = rows.filter(due__lte=now, suspended=False)
     elif due == "today" and day_end is not None:
@@ -67,13 +70,6 @@ def progress_of(
     if leech is not None:
         rows = rows.filter(is_leech=leech)
     return rows.order_by("due", "id")
-
-
-def _studied(user: User, catalog: Catalog | None) -> QuerySet[CardProgress]:
-    """Every card the learner studied (of `catalog`), whether they may still study it or
-    not: what they remember is theirs, as their reviews are, after a share is revoked."""
-    rows = CardProgress.objects.filter(user=user).exclude(state=CardState.NEW)
-    return rows.filter(flashcard__memberships__catalog=catalog) if catalog is not None else rows
 
 
 def _stability_between(low: float, high: float) -> Q:
@@ -225,20 +221,19 @@ def progress_summary(
 ) -> dict[str, Any]:
     """The spec's summary: what is due, today's work, the streak and the memory at a glance.
 
-    What is due (now, today, the forecast) and the leeches count only cards a session
-    would let the learner study (`studyable`); the memory figures (strengths, levels) and
-    the history (reviews, streak, retention) count everything they studied."""
+    What is due (now, today, the forecast) counts only cards a session would let the
+    learner study (`studyable`); what they remember (strengths, levels, leeches) and did
+    (reviews, streak, retention) counts every card studied: a revoked share takes away
+    the cards, not the memory or the history."""
     study_settings = study_settings_of(user)
     zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
     decay = memory.decay_of(memory.parameters_of(study_settings))
     today = study_day_of(now, time_zone=zone, rollover_hour=rollover)
     day_start, day_end = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)
-    studied = _studied(user, catalog)
-    strengths = strength_counts(studied, now=now, decay=decay)
-    # The rule after the flag: asked of the leeches only (rows of a catalog are studyable).
-    leech = Q(is_leech=True) & (Q() if catalog is not None else Q(studyable_rule(user)))
-    counts = studied.aggregate(
-        leeches=Count("pk", filter=leech),
+    rows = progress_of(user, now=now, catalog=catalog)
+    strengths = strength_counts(rows, now=now, decay=decay)
+    counts = rows.aggregate(
+        leeches=Count("pk", filter=Q(is_leech=True)),
         **{
             f"level_{index}": Count("pk", filter=_stability_between(low, high))
             for index, (low, high) in enumerate(memory.LEVEL_RANGES.values())
@@ -253,7 +248,7 @@ def progress_summary(
     forecast: Counter[date] = Counter()
     due_now = due_today = 0
     for hour, due, now_due, today_due in (
-        progress_of(user, now=now, catalog=catalog)
+        studyable(progress_of(user, now=now), user, catalog=catalog)
         .filter(suspended=False, due__lt=horizon)
         .order_by()
         .annotate(hour=TruncHour("due", tzinfo=zoneinfo.ZoneInfo(zone)))
@@ -309,7 +304,7 @@ def catalog_due_counts(user: User, *, now: datetime) -> dict[int, int]:
     """How many of the learner's cards are due now in each catalog of their collection
     (catalogs with none due are left out). A card in a catalog of the collection is one
     the learner may study: the membership is the rule here, not asked again per card."""
-    due = _studied(user, None).filter(
+    due = progress_of(user, now=now).filter(
         due__lte=now,
         suspended=False,
         flashcard__memberships__catalog__in=catalogs_in_collection_of(user),
@@ -330,6 +325,7 @@ def leeches_of(
     decay = learner_decay(user)
     rows = (
         progress_of(user, now=now, catalog=catalog, leech=True)
+        .filter(flashcard__in=flashcards_visible_to(user))
         .select_related("flashcard__language")
         .order_by("-lapses", "stability", "id")[:limit]
     )
