@@ -569,10 +569,12 @@ def test_cards_of_a_share_revoked_are_no_longer_due_and_count_again_once_visible
     assert due_figures(learner_api_client) == (0, 0, 0)
     assert learner_api_client.get(f"{PROGRESS}?due=now").json()["count"] == 0
     assert learner_api_client.post(QUIZZES, {}, format="json").status_code == 400
-    # The reviews done are history: they stay counted.
+    # The reviews done are history, and what was learnt is memory: they stay counted.
     summary = learner_api_client.get(SUMMARY).json()
     assert summary["retention_30d"] == 1.0
     assert summary["study_streak"] == 0
+    assert summary["levels"] == {"Level 1": 5}
+    assert learner_api_client.get(PROGRESS, {"level": "Level 1"}).json()["count"] == 5
 
     catalog_update(catalog=shared_deck, visibility=Catalog.Visibility.PUBLIC, by=teacher)
 
