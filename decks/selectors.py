@@ -43,6 +43,15 @@ from decks.models import (
 )
 
 AnyUser = User | AnonymousUser
+# Whom a rule is for: a user, or `OuterRef("user_id")`, the user column of the query the
+# rule is asked from, so that one query answers for the rows of many users (a learner's
+# progress rows are only theirs to study while the card is visible to them).
+Viewer = User | OuterRef
+
+
+def _deeper(user: Viewer) -> Viewer:
+    """The same user, named from a subquery one level further in."""
+    return OuterRef(user) if isinstance(user, OuterRef) else user
 
 
 class Access(IntEnum):
@@ -81,8 +90,8 @@ def _carried_access(shared: Catalog | Flashcard) -> Access:
     return Access.EDIT if shared.user_can_edit else Access.VIEW  # type: ignore[union-attr]
 
 
-def _catalog_shared_with(user: User, *roles: str, catalog: str = "pk") -> Exists:
-    shares = CatalogShare.objects.filter(catalog=OuterRef(catalog), user=user)
+def _catalog_shared_with(user: Viewer, *roles: str, catalog: str = "pk") -> Exists:
+    shares = CatalogShare.objects.filter(catalog=OuterRef(catalog), user=_deeper(user))
     return Exists(shares.filter(role__in=roles) if roles else shares)
 
 
@@ -90,14 +99,14 @@ def _catalog_shared_with(user: User, *roles: str, catalog: str = "pk") -> Exists
 # (`to="catalog__"`), an EXISTS per row, so that a card's rules test the catalogs it sits
 # in row by row instead of listing every catalog the user may open; on catalogs
 # themselves, the one join of `_with_user_share`, which both rules and the access read.
-def _catalog_visible(user: User, to: str = "", shared: Q | None = None) -> Q:
+def _catalog_visible(user: Viewer, to: str = "", shared: Q | None = None) -> Q:
     if shared is None:
         shared = Q(_catalog_shared_with(user, catalog=to.removesuffix("__") or "pk"))
     public = Q(**{f"{to}visibility": Catalog.Visibility.PUBLIC})
     return Q(**{f"{to}owner": user}) | public | shared
 
 
-def _catalog_editable(user: User, to: str = "", shared: Q | None = None) -> Q:
+def _catalog_editable(user: Viewer, to: str = "", shared: Q | None = None) -> Q:
     if shared is None:
         shared = Q(_catalog_shared_with(user, Role.EDITOR, catalog=to.removesuffix("__") or "pk"))
     return Q(**{f"{to}owner": user}) | shared
@@ -180,8 +189,8 @@ def languages_by_code() -> dict[str, Language]:
     return {normalize_language_code(language.code): language for language in Language.objects.all()}
 
 
-def _flashcard_shared_with(user: User, *roles: str) -> Exists:
-    shares = FlashcardShare.objects.filter(flashcard=OuterRef("pk"), user=user)
+def _flashcard_shared_with(user: Viewer, *roles: str) -> Exists:
+    shares = FlashcardShare.objects.filter(flashcard=OuterRef("pk"), user=_deeper(user))
     return Exists(shares.filter(role__in=roles) if roles else shares)
 
 
@@ -190,18 +199,23 @@ def _flashcard_in(catalogs: Q) -> Exists:
     return Exists(CatalogFlashcard.objects.filter(catalogs, flashcard=OuterRef("pk")))
 
 
-def _flashcard_visible(user: User) -> Q:
-    in_visible = _flashcard_in(_catalog_visible(user, to="catalog__"))
+def _flashcard_visible(user: Viewer) -> Q:
+    in_visible = _flashcard_in(_catalog_visible(_deeper(user), to="catalog__"))
     return Q(owner=user) | Q(_flashcard_shared_with(user)) | Q(in_visible)
 
 
-def _flashcard_editable(user: User) -> Q:
-    in_editable = _flashcard_in(_catalog_editable(user, to="catalog__"))
+def _flashcard_editable(user: Viewer) -> Q:
+    in_editable = _flashcard_in(_catalog_editable(_deeper(user), to="catalog__"))
     return Q(owner=user) | Q(_flashcard_shared_with(user, Role.EDITOR)) | Q(in_editable)
 
 
-def flashcards_visible_to(user: AnyUser) -> QuerySet[Flashcard]:
-    """Cards a user may read: their own, shared with them, or in a catalog they may open."""
+def flashcards_visible_to(user: AnyUser | OuterRef) -> QuerySet[Flashcard]:
+    """Cards a user may read: their own, shared with them, or in a catalog they may open.
+
+    `user` may be `OuterRef("user_id")`: the cards visible to the user of each row of the
+    query this one is a subquery of (see `Viewer`)."""
+    if isinstance(user, OuterRef):
+        return Flashcard.objects.filter(_flashcard_visible(user))
     if not user.is_authenticated:
         return Flashcard.objects.none()
     return Flashcard.objects.filter(_flashcard_visible(user))

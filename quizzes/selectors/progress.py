@@ -22,7 +22,12 @@ from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating, ReviewLog
 from quizzes.selectors.settings import study_settings_of
 from quizzes.selectors.stats import DaysSince, study_days_table
-from quizzes.selectors.study import daily_limits_used, new_cards_started_since, new_flashcards
+from quizzes.selectors.study import (
+    daily_limits_used,
+    new_cards_started_since,
+    new_flashcards,
+    studyable,
+)
 from quizzes.study_days import (
     study_day_bounds,
     study_day_of,
@@ -48,9 +53,12 @@ def progress_of(
     leech: bool | None = None,
     day_end: datetime | None = None,
 ) -> QuerySet[CardProgress]:
-    """The learner's progress rows, soonest due first, filtered as the progress list asks."""
+    """The learner's progress rows, soonest due first, filtered as the progress list asks:
+    every card studied, but only those they may still study (`studyable`) as due."""
     rows = CardProgress.objects.filter(user=user).exclude(state=CardState.NEW)
-    if catalog is not None:
+    if due is not None:
+        rows = studyable(rows, user, catalog=catalog)
+    elif catalog is not None:
         rows = rows.filter(flashcard__memberships__catalog=catalog)
     if due == "now":
         rows = rows.filter(due__lte=now, suspended=False)
@@ -211,7 +219,12 @@ def catalog_strengths(user: User, *, now: datetime, decay: float) -> list[dict[s
 def progress_summary(
     user: User, *, now: datetime, catalog: Catalog | None = None
 ) -> dict[str, Any]:
-    """The spec's summary: what is due, today's work, the streak and the memory at a glance."""
+    """The spec's summary: what is due, today's work, the streak and the memory at a glance.
+
+    What is due (now, today, the forecast) counts only cards a session would let the
+    learner study (`studyable`); what they remember (strengths, levels, leeches) and did
+    (reviews, streak, retention) counts every card studied: a revoked share takes away
+    the cards, not the memory or the history."""
     study_settings = study_settings_of(user)
     zone, rollover = user.settings.time_zone, study_settings.day_rollover_hour
     decay = memory.decay_of(memory.parameters_of(study_settings))
@@ -219,10 +232,7 @@ def progress_summary(
     day_start, day_end = study_day_bounds(today, time_zone=zone, rollover_hour=rollover)
     rows = progress_of(user, now=now, catalog=catalog)
     strengths = strength_counts(rows, now=now, decay=decay)
-    waiting = rows.filter(suspended=False)
     counts = rows.aggregate(
-        due_now=Count("pk", filter=Q(due__lte=now, suspended=False)),
-        due_today=Count("pk", filter=Q(due__lt=day_end, suspended=False)),
         leeches=Count("pk", filter=Q(is_leech=True)),
         **{
             f"level_{index}": Count("pk", filter=_stability_between(low, high))
@@ -232,17 +242,26 @@ def progress_summary(
     horizon = study_day_bounds(
         today + timedelta(days=FORECAST_DAYS - 1), time_zone=zone, rollover_hour=rollover
     )[1]
-    # Due counts per hour of the learner's clock (at most 24 × 30 rows), folded into days.
+    # Due counts per hour of the learner's clock (at most 24 × 30 rows), folded into days,
+    # and those due now and today among them: one pass over the rows due in the forecast,
+    # each asked once whether the learner may still study it.
     forecast: Counter[date] = Counter()
-    for hour, due in (
-        waiting.filter(due__lt=horizon)
+    due_now = due_today = 0
+    for hour, due, now_due, today_due in (
+        studyable(progress_of(user, now=now), user, catalog=catalog)
+        .filter(suspended=False, due__lt=horizon)
         .order_by()
         .annotate(hour=TruncHour("due", tzinfo=zoneinfo.ZoneInfo(zone)))
         .values("hour")
-        .annotate(due=Count("pk"))
-        .values_list("hour", "due")
+        .annotate(
+            cards=Count("pk"),
+            now_due=Count("pk", filter=Q(due__lte=now)),
+            today_due=Count("pk", filter=Q(due__lt=day_end)),
+        )
+        .values_list("hour", "cards", "now_due", "today_due")
     ):
         forecast[max(today, study_day_of(hour, time_zone=zone, rollover_hour=rollover))] += due
+        due_now, due_today = due_now + now_due, due_today + today_due
     retention = ReviewLog.objects.filter(
         user=user, reviewed_at__gte=now - timedelta(days=30), state_before__state=CardState.REVIEW
     ).aggregate(  # columns of the partial index of learnt cards' reviews: read from it alone
@@ -250,8 +269,8 @@ def progress_summary(
     )
     new_left = max(0, study_settings.daily_new_limit - new_cards_started_since(user, day_start))
     summary = {
-        "due_now": counts["due_now"],
-        "due_today": counts["due_today"],
+        "due_now": due_now,
+        "due_today": due_today,
         # Counting stops at what today's limit still allows, not at the collection's end.
         "new_available": new_flashcards(user, catalog=catalog)[:new_left].count(),
         "reviews_today": ReviewLog.objects.filter(user=user, reviewed_at__gte=day_start).count(),
@@ -283,9 +302,12 @@ def progress_summary(
 
 def catalog_due_counts(user: User, *, now: datetime) -> dict[int, int]:
     """How many of the learner's cards are due now in each catalog of their collection
-    (catalogs with none due are left out)."""
-    due = progress_of(user, now=now, due="now").filter(
-        flashcard__memberships__catalog__in=catalogs_in_collection_of(user)
+    (catalogs with none due are left out). A card in a catalog of the collection is one
+    the learner may study: the membership is the rule here, not asked again per card."""
+    due = progress_of(user, now=now).filter(
+        due__lte=now,
+        suspended=False,
+        flashcard__memberships__catalog__in=catalogs_in_collection_of(user),
     )
     return dict(
         due.order_by()

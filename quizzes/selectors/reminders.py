@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core import signing
-from django.db.models import Avg, Count, Value
+from django.db.models import Avg, Count, Q, Value
 from django.db.models.functions import Least
 
 from accounts.models import User
 from quizzes.grading import USUAL_RESPONSE_MS
 from quizzes.models import CardProgress, CardState, ReviewLog, StudySettings
+from quizzes.selectors.study import studyable_rule
 from quizzes.study_days import study_day_of
 
 UNSUBSCRIBE_SALT = "quizzes.reminders.unsubscribe"
@@ -77,7 +78,8 @@ def reminders_due(now: datetime) -> list[Reminder]:
 
 
 def _due_counts(user_ids: list[int], now: datetime) -> dict[int, tuple[int, int]]:
-    """Per learner: cards due in (re)learning steps, and cards due in the Review state."""
+    """Per learner: cards due in (re)learning steps, and cards due in the Review state,
+    of the cards each may still study."""
     rows = (
         CardProgress.objects.filter(
             user_id__in=user_ids,
@@ -86,7 +88,9 @@ def _due_counts(user_ids: list[int], now: datetime) -> dict[int, tuple[int, int]
             state__in=(CardState.LEARNING, CardState.RELEARNING, CardState.REVIEW),
         )
         .values("user_id", "state")
-        .annotate(cards=Count("id"))
+        # The rule in the count, not the WHERE: PostgreSQL then asks it of each due row
+        # through the card's primary key, where as a join it hashed every card there is.
+        .annotate(cards=Count("id", filter=Q(studyable_rule(None))))
         .order_by()
     )
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])

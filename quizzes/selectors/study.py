@@ -70,10 +70,28 @@ def daily_room(user: User, study_settings: StudySettings, now: datetime) -> tupl
     )
 
 
-def _in_scope(cards: QuerySet, user: User, catalog: Catalog | None, field: str) -> QuerySet:
+def studyable_rule(user: User | None) -> Exists:
+    """Whether a progress row's card is one a session would let its learner study: one
+    visible to `user` (decks' own rule, `flashcards_visible_to`), or with no user, to the
+    row's own learner, for the rows of many learners at once. An EXISTS per row, so that
+    the rule is asked only of the rows counted (those due), never of every card."""
+    viewer = OuterRef("user_id") if user is None else user
+    return Exists(flashcards_visible_to(viewer).filter(pk=OuterRef("flashcard_id")))
+
+
+def studyable(
+    progress: QuerySet[CardProgress], user: User, *, catalog: Catalog | None = None
+) -> QuerySet[CardProgress]:
+    """The rows of cards a session would let the learner study: those of `catalog` (one
+    they may open: callers check), or else those `studyable_rule` lets through.
+
+    Every due figure a learner is shown (summary, forecast, dashboard, reminder) counts
+    these rows, as the session draws from them: a share revoked, a catalog made private or
+    a card taken out of every catalog the learner may open keeps its progress and reviews
+    (the history) but no longer promises a card the session cannot give."""
     if catalog is not None:
-        return cards.filter(**{f"{field}memberships__catalog": catalog})
-    return cards.filter(**{f"{field}in": flashcards_visible_to(user)})
+        return progress.filter(flashcard__memberships__catalog=catalog)
+    return progress.filter(studyable_rule(user))
 
 
 def due_progress(
@@ -85,11 +103,7 @@ def due_progress(
     progress = CardProgress.objects.filter(
         user=user, due__lte=now, suspended=False, state__in=states
     ).select_related("flashcard")
-    if catalog is not None:
-        progress = progress.filter(flashcard__memberships__catalog=catalog)
-    else:
-        progress = progress.filter(flashcard__in=flashcards_visible_to(user))
-    return progress.order_by("due", "stability", "id")
+    return studyable(progress, user, catalog=catalog).order_by("due", "stability", "id")
 
 
 def new_flashcards(user: User, *, catalog: Catalog | None = None) -> QuerySet[Flashcard]:

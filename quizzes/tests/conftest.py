@@ -4,7 +4,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from decks.models import Flashcard
+from accounts.tests.factories import UserFactory
+from decks.models import Flashcard, Role
+from decks.services.sharing import share_create
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory, LanguageFactory
 from quizzes.models import CardProgress, CardState, ReviewLog
 from quizzes.selectors.settings import study_settings_of
@@ -109,6 +111,27 @@ def studied_deck(learner, deck):
     for days_ago in (1, 2):
         reviewed(learner, cards[3], START - timedelta(days=days_ago))
     return cards
+
+
+@pytest.fixture
+def teacher(db):
+    return UserFactory(username="teacher")
+
+
+@pytest.fixture
+def shared_deck(learner, teacher, spanish, quiz_types):
+    """A teacher's private catalog of five cards, shared with the learner, who studied them
+    all before START: three are due now, two in two days (in the forecast)."""
+    catalog = CatalogFactory(owner=teacher, language=spanish, name="Verbs")
+    share_create(shared=catalog, user_ref=learner.username, role=Role.VIEWER, by=teacher)
+    for n in range(5):
+        card = CatalogFlashcardFactory(
+            catalog=catalog, flashcard__front=f"verbo {n}", flashcard__language=spanish
+        ).flashcard
+        due = START - timedelta(hours=1) if n < 3 else START + timedelta(days=2)
+        progress(learner, card, stability=3, reviewed_days_ago=3, due=due)
+        reviewed(learner, card, START - timedelta(days=3))
+    return catalog
 
 
 def large_collection(learner, spanish, size):

@@ -4,10 +4,14 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from decks.models import Catalog
+from decks.services.catalogs import catalog_update
+from decks.services.flashcards import catalog_flashcard_remove
+from decks.services.sharing import share_revoke
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes.models import CardProgress, QuizQuestion, ReviewLog
 from quizzes.tests.conftest import START
@@ -545,3 +549,52 @@ def test_nothing_to_study_is_a_400_with_a_detail(learner_api_client, quiz_types)
 
     assert response.status_code == 400
     assert "Nothing to study" in response.json()["detail"]
+
+
+def due_figures(client):
+    summary = client.get(SUMMARY).json()
+    forecast = sum(day["due"] for day in summary["forecast"])
+    return summary["due_now"], summary["due_today"], forecast
+
+
+@time_machine.travel(START, tick=False)
+def test_cards_of_a_share_revoked_are_no_longer_due_and_count_again_once_visible(
+    learner_api_client, learner, teacher, shared_deck
+):
+    assert due_figures(learner_api_client) == (3, 3, 5)
+
+    share_revoke(share=shared_deck.shares.get(user=learner), by=teacher)
+
+    # What the summary says is due is what a session would draw: nothing.
+    assert due_figures(learner_api_client) == (0, 0, 0)
+    assert learner_api_client.get(f"{PROGRESS}?due=now").json()["count"] == 0
+    assert learner_api_client.post(QUIZZES, {}, format="json").status_code == 400
+    # The reviews done are history, and what was learnt is memory: they stay counted.
+    summary = learner_api_client.get(SUMMARY).json()
+    assert summary["retention_30d"] == 1.0
+    assert summary["study_streak"] == 0
+    assert summary["levels"] == {"Level 1": 5}
+    assert learner_api_client.get(PROGRESS, {"level": "Level 1"}).json()["count"] == 5
+
+    catalog_update(catalog=shared_deck, visibility=Catalog.Visibility.PUBLIC, by=teacher)
+
+    assert due_figures(learner_api_client) == (3, 3, 5)
+    quiz = learner_api_client.post(QUIZZES, {"size": 20}, format="json").json()
+    assert len(quiz["questions"]) == 3
+
+
+@time_machine.travel(START, tick=False)
+def test_a_catalog_made_private_or_a_card_taken_out_of_it_stops_counting(
+    learner_api_client, teacher, shared_deck, learner
+):
+    catalog_update(catalog=shared_deck, visibility=Catalog.Visibility.PUBLIC, by=teacher)
+    share_revoke(share=shared_deck.shares.get(user=learner), by=teacher)
+    due_card = shared_deck.memberships.order_by("id").first().flashcard
+
+    catalog_flashcard_remove(catalog=shared_deck, flashcard=due_card)
+
+    assert due_figures(learner_api_client) == (2, 2, 4)
+
+    catalog_update(catalog=shared_deck, visibility=Catalog.Visibility.PRIVATE, by=teacher)
+
+    assert due_figures(learner_api_client) == (0, 0, 0)

@@ -5,6 +5,9 @@ import time_machine
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from decks.models import Catalog
+from decks.services.catalogs import catalog_update
+from decks.services.sharing import share_revoke
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes.tests.conftest import START, large_collection, signed_in, text_of
 
@@ -117,3 +120,22 @@ def test_the_dashboard_costs_a_handful_of_queries_whatever_the_collection(
         response = client.get(HOME)
 
     assert "due now" in response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_cards_of_a_revoked_share_are_not_shown_due_until_visible_again(
+    learner, deck, teacher, shared_deck
+):
+    client = signed_in(learner)
+    assert "3 cards due now" in text_of(client.get(HOME).content.decode())
+
+    share_revoke(share=shared_deck.shares.get(user=learner), by=teacher)
+
+    page = text_of(client.get(HOME).content.decode())
+    assert "0 cards due now" in page
+    assert "Verbs" not in page  # no longer in the collection
+    assert "Spanish basics 30 0 0 %" in page
+
+    catalog_update(catalog=shared_deck, visibility=Catalog.Visibility.PUBLIC, by=teacher)
+
+    assert "3 cards due now" in text_of(client.get(HOME).content.decode())

@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from decks.services.sharing import share_revoke
 from decks.tests.factories import CatalogFactory, CatalogFlashcardFactory
 from quizzes import memory
 from quizzes.models import CardProgress, CardState, Rating
 from quizzes.selectors.progress import progress_summary, strength_counts
 from quizzes.selectors.settings import study_settings_of
 from quizzes.services.reviews import review_record
-from quizzes.tests.conftest import progress
+from quizzes.tests.conftest import START, progress
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,19 @@ def test_the_study_streak_runs_through_a_clock_change_and_stops_at_a_day_without
     summary = progress_summary(learner, now=datetime(2026, 11, 4, 12, 0, tzinfo=UTC))
 
     assert summary["study_streak"] == 9
+
+
+def test_after_a_share_is_revoked_the_memory_and_history_stay_but_nothing_is_due(
+    learner, teacher, shared_deck
+):
+    before = progress_summary(learner, now=START)
+    share_revoke(share=shared_deck.shares.get(user=learner), by=teacher)
+
+    after = progress_summary(learner, now=START)
+
+    assert (before["due_now"], after["due_now"]) == (3, 0)
+    assert sum(day["due"] for day in after["forecast"]) == 0
+    # What the learner remembers and the reviews they did are theirs still.
+    assert after["levels"] == before["levels"] == {"Level 1": 5}
+    assert after["memory_strength_histogram"] == before["memory_strength_histogram"]
+    assert after["retention_30d"] == before["retention_30d"] == 1.0

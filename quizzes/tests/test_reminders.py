@@ -16,10 +16,14 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from cerego.settings import BASE_DIR
+from decks.models import Catalog, Role
+from decks.services.catalogs import catalog_update
+from decks.services.sharing import share_create, share_revoke
 from quizzes.models import CardProgress, CardState, ReviewLog
 from quizzes.selectors.reminders import unsubscribe_token
 from quizzes.selectors.settings import study_settings_of
 from quizzes.services.reminders import reminders_send
+from quizzes.tests.conftest import START
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +34,13 @@ TOKYO_MORNING = datetime(2026, 3, 1, 23, 10, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def site_url(settings):
     settings.SITE_URL = "https://cerego.example"
+
+
+@pytest.fixture
+def library(deck):
+    """The learner's deck published to the library, so that other learners may study it."""
+    catalog_update(catalog=deck, visibility=Catalog.Visibility.PUBLIC, by=deck.owner)
+    return deck
 
 
 def opted_in(user, *, time_zone="Asia/Tokyo", hour=8, rollover=4):
@@ -115,6 +126,7 @@ def test_the_reminder_waits_for_the_hour_in_the_learners_time_zone(learner, deck
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.usefixtures("library")
 def test_learners_in_two_time_zones_are_reminded_at_their_own_hour(learner, deck):
     opted_in(learner, time_zone="America/New_York", hour=18)
     paris = opted_in(UserFactory(), time_zone="Europe/Paris", hour=18)
@@ -164,6 +176,28 @@ def test_suspended_cards_do_not_count(learner, deck):
     CardProgress.objects.filter(user=learner).update(suspended=True)
 
     assert reminders_send(now=TOKYO_MORNING) == 0
+
+
+def test_no_reminder_for_cards_of_a_revoked_share_until_they_are_visible_again(
+    learner, teacher, shared_deck
+):
+    opted_in(learner)
+    classmate = opted_in(UserFactory())
+    share_create(shared=shared_deck, user_ref=classmate.username, role=Role.VIEWER, by=teacher)
+    due_cards(classmate, shared_deck, 2, due=START - timedelta(hours=1))
+
+    share_revoke(share=shared_deck.shares.get(user=learner), by=teacher)
+
+    # Read for both at once, each against their own shares: the classmate keeps theirs.
+    assert reminders_send(now=START) == 1
+    [message] = mail.outbox
+    assert message.to == [classmate.email]
+
+    catalog_update(catalog=shared_deck, visibility=Catalog.Visibility.PUBLIC, by=teacher)
+
+    assert reminders_send(now=START) == 1
+    assert mail.outbox[1].to == [learner.email]
+    assert mail.outbox[1].subject.startswith("3 cards are due")
 
 
 def test_the_count_stops_at_the_daily_review_limit_but_keeps_learning_steps(learner, deck):
@@ -216,6 +250,7 @@ class FlakyBackend(EmailBackend):
         return super().send_messages(messages)
 
 
+@pytest.mark.usefixtures("library")
 def test_one_failed_send_does_not_stop_the_others_and_is_retried(learner, deck, settings):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FlakyBackend", "OPTIONS": {}}}
     bounce = opted_in(UserFactory(email="bounce@example.com"))
@@ -232,6 +267,7 @@ def test_one_failed_send_does_not_stop_the_others_and_is_retried(learner, deck, 
     assert mail.outbox[-1].to == ["bounce@example.com"]
 
 
+@pytest.mark.usefixtures("library")
 def test_a_run_takes_a_few_queries_for_many_learners(deck, django_assert_max_num_queries):
     learners = [opted_in(UserFactory()) for _ in range(10)]
     for user in learners:
