@@ -1,8 +1,9 @@
 """Importing cards from files: accept an upload as an ImportJob, then run it in the background.
 
 A job reads its file (decks.importers) within the import limits, checks every row with the
-card form's rule and writes the cards and catalogs all or none (see `flashcards_import`): a
-failure, or a crash swept up by `import_jobs_fail_stale`, leaves nothing half-imported. Decks
+card form's rule and writes the cards and catalogs, a batch of rows at a time, all or none
+(see `flashcards_import`): a failure, or a crash swept up by `import_jobs_fail_stale`,
+leaves nothing half-imported. Decks
 of an Anki package become catalogs named as Anki shows them (`Spanish::Verbs`); a CSV or TSV
 file becomes one catalog named after the file; with a target catalog everything goes there.
 An Anki package's review history goes with its cards, through `review_history_imported`
