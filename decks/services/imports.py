@@ -553,7 +553,7 @@ def flashcards_import(
     cards already written (their catalog's unique index on the word), a word of `catalog`
     among the cards it had when the import started (one added since fails the publishing,
     as a concurrent change), and a new catalog gets its cards' language, when they share
-    one, once they are all written.
+    one, known once they are all written.
 
     The cards are written in transactions of about WRITE_BURST_SECONDS, so that on SQLite
     (one writer at a time) other users' logins and saves get the lock in between instead
@@ -698,7 +698,10 @@ def _cards_write(
 def _batch_write(writing: _Writing, batch: list[_Card]) -> int:
     """Write the cards of a batch whose words are new to their catalogs; how many."""
     cards = _new_words(writing, batch)
-    _catalogs_make(writing, dict.fromkeys(card.catalog_key for card in cards))
+    first_languages: dict[str, Language] = {}
+    for card in cards:
+        first_languages.setdefault(card.catalog_key, card.fields.language)
+    _catalogs_make(writing, first_languages)
     ids = flashcards_bulk_create(
         owner=writing.owner,
         cards=[(writing.staged[card.catalog_key].pk, card.fields) for card in cards],
@@ -740,10 +743,12 @@ def _new_words(writing: _Writing, batch: list[_Card]) -> list[_Card]:
     return new
 
 
-def _catalogs_make(writing: _Writing, keys: Iterable[str]) -> None:
+def _catalogs_make(writing: _Writing, languages: Mapping[str, Language]) -> None:
     """The catalogs of the keys that have none yet: one new catalog per deck that receives
-    cards, or, into the target, one staging catalog that `_catalogs_publish` empties."""
-    keys = [key for key in keys if key not in writing.staged]
+    cards, in the language of its first card (until `_catalogs_publish` finds its cards'
+    languages differ), or, into the target, one staging catalog that `_catalogs_publish`
+    empties."""
+    keys = [key for key in languages if key not in writing.staged]
     if not keys:
         return
     target, owner = writing.target, writing.owner
@@ -754,7 +759,7 @@ def _catalogs_make(writing: _Writing, keys: Iterable[str]) -> None:
         made = [Catalog.objects.create(name=staging_name, owner=owner, language=target.language)]
     else:
         made = Catalog.objects.bulk_create(
-            Catalog(name=_catalog_name(key), owner=owner) for key in keys
+            Catalog(name=_catalog_name(key), owner=owner, language=languages[key]) for key in keys
         )
     writing.staged.update(zip(keys, made, strict=True))
     if writing.job is not None:
@@ -762,15 +767,18 @@ def _catalogs_make(writing: _Writing, keys: Iterable[str]) -> None:
 
 
 def _catalogs_publish(writing: _Writing) -> list[Catalog]:
-    """The catalogs that received the cards, each new one with its cards' language when
-    they share one, the target's staging catalog emptied into it."""
+    """The catalogs that received the cards, a new one without a language when its cards'
+    differ, the target's staging catalog emptied into it."""
     staged, target = writing.staged, writing.target
     if target is None:
-        for key, catalog in staged.items():
-            languages = writing.languages[key]
-            if len(languages) == 1:
-                catalog.language = next(iter(languages.values()))
-                catalog.save(update_fields=["language"])
+        mixed = [
+            staged[key].pk for key, languages in writing.languages.items() if len(languages) > 1
+        ]
+        if mixed:
+            Catalog.objects.filter(pk__in=mixed).update(language=None)
+            for catalog in staged.values():
+                if catalog.pk in mixed:
+                    catalog.language = None
         return list(staged.values())
     if staged:
         # IntegrityError when someone put one of the words into the target meanwhile.
