@@ -13,7 +13,7 @@ named like Anki shows them, `Parent::Child`; cloze notes are refused with a reas
 
 The review history (`revlog`, layouts 2 and 3; genanki writes none) is read with the notes:
 each imported note brings the graded reviews of the card it is imported from, the one
-that gives it its deck (see `_history_read` for what is kept and what only counted).
+that gives it its deck (see `_History` for what is kept and what only counted).
 """
 
 import errno
@@ -22,8 +22,9 @@ import sqlite3
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -37,7 +38,6 @@ from decks.importers import (
     ImportLimits,
     ParsedFile,
     ParsedRow,
-    ProgressCallback,
     Rejection,
     RevlogReview,
 )
@@ -54,7 +54,6 @@ COLLECTION_PRIORITY = ("collection.anki21b", "collection.anki21", "collection.an
 MB = 1024 * 1024
 UNPACK_CHUNK_BYTES = MB
 FIELD_SEPARATOR = "\x1f"
-PROGRESS_EVERY_NOTES = 500
 PREVIEW_LENGTH = 40
 
 # Anki's revlog `type` (RevlogReviewKind in Anki's rslib/src/revlog/mod.rs).
@@ -86,14 +85,17 @@ def _field_indexes(fields: tuple[str, ...]) -> dict[str, int]:
     return indexes
 
 
-def parse_apkg(
-    file: IO[bytes],
-    *,
-    on_progress: ProgressCallback | None = None,
-    limits: ImportLimits = DEFAULT_LIMITS,
-) -> ParsedFile:
-    """The notes of a package, refused before they are read when there are more than
-    `limits.cards`, and unpacked only while within `limits.unpacked_bytes`."""
+def parse_apkg(file: IO[bytes], *, limits: ImportLimits = DEFAULT_LIMITS) -> ParsedFile:
+    """The whole package in lists (see `apkg_open`)."""
+    with apkg_open(file, limits=limits) as rows:
+        return ParsedFile.of(rows)
+
+
+@contextmanager
+def apkg_open(file: IO[bytes], *, limits: ImportLimits = DEFAULT_LIMITS) -> Iterator["AnkiRows"]:
+    """The notes of a package, readable while the context lasts: refused before they are
+    read when there are more than `limits.cards`, and unpacked only while within
+    `limits.unpacked_bytes`."""
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -106,15 +108,21 @@ def parse_apkg(
         _extract(archive, entry, path, max_bytes=limits.unpacked_bytes)
         connection = _open_collection(path)
         try:
-            return _read_collection(
-                connection, on_progress, max_cards=limits.cards, max_reviews=limits.reviews
-            )
-        except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError, TypeError) as error:
-            raise ImportFileError(
-                f"The Anki collection inside this package is damaged and cannot be read ({error})."
-            ) from error
+            with _damage_told():
+                rows = AnkiRows(connection, limits)
+            yield rows
         finally:
             connection.close()
+
+
+@contextmanager
+def _damage_told() -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.DatabaseError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ImportFileError(
+            f"The Anki collection inside this package is damaged and cannot be read ({error})."
+        ) from error
 
 
 def _collection_entry(archive: zipfile.ZipFile) -> str:
@@ -203,94 +211,82 @@ def _open_collection(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _read_collection(
-    connection: sqlite3.Connection,
-    on_progress: ProgressCallback | None,
-    *,
-    max_cards: int,
-    max_reviews: int,
-) -> ParsedFile:
-    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
-    if not {"notes", "cards", "col"} <= tables:
-        raise ImportFileError("The package's collection is not an Anki database (tables missing).")
-    if "notetypes" in tables:
-        note_types, decks = _schema18_note_types(connection), _schema18_decks(connection)
-    else:
-        note_types, decks = _schema11_note_types_and_decks(connection)
-    (total,) = connection.execute("SELECT count(*) FROM notes").fetchone()
-    if total > max_cards:  # each note gives one card
-        raise ImportFileError(
-            f"The package holds {total:,} notes; one import may add at most {max_cards:,} "
-            "cards: split the deck into smaller packages."
-        )
-    parsed = ParsedFile()
-    media_notes = 0
-    rows_by_card: dict[int, int] = {}  # the Anki card each imported note comes from
-    for number, (fields_text, type_id, first_card) in enumerate(_notes(connection), start=1):
-        deck = decks.get(first_card[1], "") if first_card else ""
-        note_type = note_types.get(type_id)
-        fields = fields_text.split(FIELD_SEPARATOR)
-        media_notes += any(has_media(field) for field in fields)
-        result = _note_to_row(number, fields, note_type, deck)
-        if isinstance(result, Rejection):
-            parsed.rejected.append(result)
-        else:
-            parsed.rows.append(result)
-            if first_card:
-                rows_by_card[first_card[0]] = number
-            if deck not in parsed.decks:
-                parsed.decks.append(deck)
-        if on_progress and number % PROGRESS_EVERY_NOTES == 0:
-            on_progress(number / total)
-    if "revlog" in tables:
-        _history_read(connection, parsed, rows_by_card, tables, max_reviews=max_reviews)
-    if media_notes:
-        parsed.notes.append(
-            ngettext(
-                "%(count)d note showed images or sounds: media files are not imported, "
-                "only the text of each field.",
-                "%(count)d notes showed images or sounds: media files are not imported, "
-                "only the text of each field.",
-                media_notes,
+class AnkiRows:
+    """The notes of an open collection, one card each, read in id order at each pass
+    with their review history; the collection's damage found while reading raises
+    ImportFileError. The whole of it is never in Python: SQLite sorts and joins."""
+
+    def __init__(self, connection: sqlite3.Connection, limits: ImportLimits) -> None:
+        self._connection, self._max_reviews = connection, limits.reviews
+        self.notes: list[str] = []
+        self.reviews_skipped = 0
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+        if not {"notes", "cards", "col"} <= tables:
+            raise ImportFileError(
+                "The package's collection is not an Anki database (tables missing)."
             )
-            % {"count": media_notes}
+        self._tables = tables
+        # Each note's first card (by its template's order; SQLite gives a bare column the
+        # values of the row with the min()), its deck the home deck when it sits in a
+        # filtered one. Grouped once, not looked up per note: in a collection without an
+        # index on `cards.nid` (Anki's own have one, other tools' may not) a lookup scans
+        # all cards for every note, which is quadratic: 40,000 notes took 53 s.
+        connection.execute(
+            "CREATE TEMP VIEW first_cards AS SELECT nid, id AS cid, "
+            "CASE WHEN odid != 0 THEN odid ELSE did END AS deck_id, min(ord) "
+            "FROM cards GROUP BY nid"
         )
-    return parsed
+        if "notetypes" in tables:
+            self._note_types, self._decks = (
+                _schema18_note_types(connection),
+                _schema18_decks(connection),
+            )
+        else:
+            self._note_types, self._decks = _schema11_note_types_and_decks(connection)
+        (self.count,) = connection.execute("SELECT count(*) FROM notes").fetchone()
+        if self.count > limits.cards:  # each note gives one card
+            raise ImportFileError(
+                f"The package holds {self.count:,} notes; one import may add at most "
+                f"{limits.cards:,} cards: split the deck into smaller packages."
+            )
+
+    def read(self) -> Iterator[ParsedRow | Rejection]:
+        self.notes = []
+        with _damage_told():
+            yield from self._rows()
+
+    def _rows(self) -> Iterator[ParsedRow | Rejection]:
+        history = _History(self._connection, self._tables, max_reviews=self._max_reviews)
+        media_notes = 0
+        notes = self._connection.execute(
+            "SELECT n.flds, n.mid, n.id, c.nid IS NOT NULL, c.deck_id FROM notes n "
+            "LEFT JOIN first_cards c ON c.nid = n.id ORDER BY n.id"
+        )
+        for number, (fields_text, type_id, note_id, has_card, deck_id) in enumerate(notes, 1):
+            deck = self._decks.get(deck_id, "") if has_card else ""
+            fields = fields_text.split(FIELD_SEPARATOR)
+            media_notes += any(has_media(field) for field in fields)
+            result = _note_to_row(number, fields, self._note_types.get(type_id), deck)
+            if isinstance(result, ParsedRow) and has_card and (reviews := history.of_note(note_id)):
+                result = replace(result, reviews=reviews)
+            yield result
+        self.notes = history.notes()
+        self.reviews_skipped = history.skipped()
+        if media_notes:
+            self.notes.append(
+                ngettext(
+                    "%(count)d note showed images or sounds: media files are not imported, "
+                    "only the text of each field.",
+                    "%(count)d notes showed images or sounds: media files are not imported, "
+                    "only the text of each field.",
+                    media_notes,
+                )
+                % {"count": media_notes}
+            )
 
 
-def _notes(
-    connection: sqlite3.Connection,
-) -> Iterator[tuple[str, int, tuple[int, int] | None]]:
-    """Each note with its first card's id and deck (the home deck when it sits in a filtered
-    one); None for a note without cards.
-
-    Each table is read once: a lookup of the cards per note would scan the whole `cards`
-    table for every note in a collection without an index on `cards.nid` (Anki's own have
-    one, other tools' may not), which is quadratic: 40,000 notes took 53 s.
-    """
-    first_cards: dict[int, tuple[int, int, int]] = {}
-    for note_id, order, card_id, deck_id in connection.execute(
-        "SELECT nid, ord, id, CASE WHEN odid != 0 THEN odid ELSE did END FROM cards"
-    ):
-        known = first_cards.get(note_id)
-        if known is None or order < known[0]:
-            first_cards[note_id] = (order, card_id, deck_id)
-    for fields, type_id, note_id in connection.execute(
-        "SELECT flds, mid, id FROM notes ORDER BY id"
-    ):
-        first = first_cards.get(note_id)
-        yield fields, type_id, first[1:] if first else None
-
-
-def _history_read(
-    connection: sqlite3.Connection,
-    parsed: ParsedFile,
-    rows_by_card: dict[int, int],
-    tables: set[str],
-    *,
-    max_reviews: int,
-) -> None:
-    """Add the review history of the imported notes to `parsed`, counting what is skipped.
+class _History:
+    """The review history of the notes, read alongside them (both in note id order).
 
     Kept, as FSRS in Anki keeps them: answers with a grade (ease 1-4) of learning, review,
     relearning and filtered-deck reviews. Skipped and counted: manual reschedules and set due
@@ -301,60 +297,68 @@ def _history_read(
     starts its memory again there). A history that cannot be read at all is skipped whole;
     the cards still import.
     """
-    total = kept = 0
-    try:
-        (total,) = connection.execute("SELECT count(*) FROM revlog").fetchone()
-        v1_buttons = _scheduler_version(connection, tables) == 1
-        kept = _history_collect(
-            connection.execute(
-                "SELECT id, cid, ease, type, time, factor FROM revlog ORDER BY cid, id"
-            ),
-            parsed.reviews,
-            rows_by_card,
-            v1_buttons=v1_buttons,
-            max_reviews=max_reviews,
-            now_ms=int(time.time() * 1000),
-        )
-    except (sqlite3.DatabaseError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
-        parsed.reviews.clear()
-        kept = 0
-        parsed.notes.append(
-            "The review history in this package is damaged and was not imported; the cards were."
-        )
-    parsed.reviews_skipped = total - kept
-    if kept >= max_reviews and total > kept:
-        parsed.notes.append(
-            f"Only the first {max_reviews:,} reviews of the history are imported per package."
-        )
 
+    def __init__(
+        self, connection: sqlite3.Connection, tables: set[str], *, max_reviews: int
+    ) -> None:
+        self._max_reviews, self.kept, self.total = max_reviews, 0, 0
+        self._damaged = False
+        self._entries: Iterator[tuple[Any, ...]] = iter(())
+        self._next: tuple[Any, ...] | None = None
+        self._now_ms = int(time.time() * 1000)
+        self._v1_buttons = False
+        if "revlog" not in tables:
+            return
+        try:
+            (self.total,) = connection.execute("SELECT count(*) FROM revlog").fetchone()
+            self._v1_buttons = _scheduler_version(connection, tables) == 1
+            self._entries = connection.execute(
+                "SELECT c.nid, r.id, r.ease, r.type, r.time, r.factor FROM revlog r "
+                "JOIN first_cards c ON c.cid = r.cid ORDER BY c.nid, r.id"
+            )
+        except (sqlite3.DatabaseError, json.JSONDecodeError, AttributeError, TypeError, ValueError):
+            self._damaged = True
+            return
+        self._next = next(self._entries, None)
 
-def _history_collect(
-    entries: Iterable[tuple[Any, ...]],
-    reviews: dict[int, list[RevlogReview]],
-    rows_by_card: dict[int, int],
-    *,
-    v1_buttons: bool,
-    max_reviews: int,
-    now_ms: int,
-) -> int:
-    """Put the usable entries (ordered by card, then time) into `reviews`; returns how many."""
-    kept = 0
-    for revlog_id, card_id, ease, kind, duration, factor in entries:
-        row = rows_by_card.get(card_id)
-        if row is None:
-            continue
-        if kind == REVLOG_MANUAL and factor == 0:  # reset to new: memory starts again
-            kept -= len(reviews.pop(row, ()))
-            continue
-        rating = _rating(revlog_id, ease, kind, factor, v1_buttons=v1_buttons, now_ms=now_ms)
-        if rating is None or kept >= max_reviews:
-            continue
-        valid_duration = type(duration) is int and 0 <= duration <= DURATION_MAX_MS
-        reviews.setdefault(row, []).append(
-            RevlogReview(revlog_id, rating, duration if valid_duration else None)
-        )
-        kept += 1
-    return kept
+    def of_note(self, note_id: int) -> tuple[RevlogReview, ...]:
+        """The kept reviews of the note's first card (the entries come ordered by note)."""
+        entries: list[tuple[Any, ...]] = []
+        while self._next is not None and self._next[0] <= note_id:
+            if self._next[0] == note_id:
+                entries.append(self._next)
+            self._next = next(self._entries, None)
+        reviews: list[RevlogReview] = []
+        room = self._max_reviews - self.kept
+        for _, revlog_id, ease, kind, duration, factor in entries:
+            if kind == REVLOG_MANUAL and factor == 0:  # reset to new: memory starts again
+                reviews.clear()
+                continue
+            rating = _rating(
+                revlog_id, ease, kind, factor, v1_buttons=self._v1_buttons, now_ms=self._now_ms
+            )
+            if rating is None or len(reviews) >= room:
+                continue
+            valid_duration = type(duration) is int and 0 <= duration <= DURATION_MAX_MS
+            reviews.append(RevlogReview(revlog_id, rating, duration if valid_duration else None))
+        self.kept += len(reviews)
+        return tuple(reviews)
+
+    def skipped(self) -> int:
+        return self.total - self.kept
+
+    def notes(self) -> list[str]:
+        if self._damaged:
+            return [
+                "The review history in this package is damaged and was not imported; "
+                "the cards were."
+            ]
+        if self.kept >= self._max_reviews and self.total > self.kept:
+            return [
+                f"Only the first {self._max_reviews:,} reviews of the history are imported "
+                "per package."
+            ]
+        return []
 
 
 def _rating(

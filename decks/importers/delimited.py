@@ -7,6 +7,7 @@ Also the one rule for cells a spreadsheet would run as formulas, shared by the e
 import csv
 import io
 import sys
+from collections.abc import Iterator
 from typing import IO
 
 from decks.importers import ImportFileError, ParsedFile, ParsedRow, ProgressCallback, Rejection
@@ -45,43 +46,77 @@ def parse_delimited(
     on_progress: ProgressCallback | None = None,
     max_rows: int | None = None,
 ) -> ParsedFile:
-    """Read rows lazily from the binary file, so a large file is never held twice in memory.
+    """The whole file in lists (see `DelimitedRows`)."""
+    return ParsedFile.of(
+        DelimitedRows(file, delimiter=delimiter, on_progress=on_progress, max_rows=max_rows)
+    )
 
-    Rows are numbered as a spreadsheet shows them: the header, when there is one, is row 1.
-    More than `max_rows` rows of cards stop the reading with ImportFileError.
+
+class DelimitedRows:
+    """The rows of a CSV or TSV file, read lazily from the binary file at each pass.
+
+    Made, it has read the file through once (reporting `on_progress`): a file that is not
+    valid UTF-8 CSV, has wrong columns, is empty or holds more than `max_rows` rows of
+    cards raises ImportFileError then, before any row is handed out. Rows are numbered as
+    a spreadsheet shows them: the header, when there is one, is row 1.
     """
-    size = _size_of(file)
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text, delimiter=delimiter, strict=True)
-    parsed = ParsedFile()
-    columns: tuple[str, ...] | None = None
-    row_number = 0
-    try:
-        for row_number, cells in enumerate(reader, start=1):
-            if columns is None:
-                columns = _columns_from_first_row(cells, delimiter=delimiter)
-                if _is_header(cells):
-                    continue
-            _add_row(parsed, row_number, cells, columns)
-            if max_rows is not None and len(parsed.rows) + len(parsed.rejected) > max_rows:
+
+    notes: list[str]
+    reviews_skipped = 0
+
+    def __init__(
+        self,
+        file: IO[bytes],
+        *,
+        delimiter: str,
+        on_progress: ProgressCallback | None = None,
+        max_rows: int | None = None,
+    ) -> None:
+        self._file, self._delimiter, self.notes = file, delimiter, []
+        self.count = 0
+        for _ in self._records(on_progress):
+            self.count += 1
+            if max_rows is not None and self.count > max_rows:
                 raise ImportFileError(
                     f"The file holds more than {max_rows:,} cards, the most one import may "
                     "add: split it into smaller files."
                 )
-            if on_progress and size and row_number % PROGRESS_EVERY_ROWS == 0:
-                on_progress(min(file.tell() / size, 1.0))
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            "The file is not UTF-8 text: save it as UTF-8 (“CSV UTF-8” in spreadsheet "
-            "programs) and upload it again."
-        ) from error
-    except csv.Error as error:
-        raise ImportFileError(f"Row {row_number + 1} is not valid CSV: {error}.") from error
-    finally:
-        text.detach()
-    if columns is None:
-        raise ImportFileError("The file is empty: it has no rows to import.")
-    return parsed
+
+    def read(self) -> Iterator[ParsedRow | Rejection]:
+        for number, cells, columns in self._records(None):
+            yield _row(number, cells, columns)
+
+    def _records(
+        self, on_progress: ProgressCallback | None
+    ) -> Iterator[tuple[int, list[str], tuple[str, ...]]]:
+        """Each row that is not blank, with its number and the file's columns."""
+        file, delimiter = self._file, self._delimiter
+        size = _size_of(file)
+        text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        columns: tuple[str, ...] | None = None
+        row_number = 0
+        try:
+            for row_number, cells in enumerate(reader, start=1):
+                if columns is None:
+                    columns = _columns_from_first_row(cells, delimiter=delimiter)
+                    if _is_header(cells):
+                        continue
+                if any(cell.strip() for cell in cells):  # blank lines are layout, not data
+                    yield row_number, cells, columns
+                if on_progress and size and row_number % PROGRESS_EVERY_ROWS == 0:
+                    on_progress(min(file.tell() / size, 1.0))
+        except UnicodeDecodeError as error:
+            raise ImportFileError(
+                "The file is not UTF-8 text: save it as UTF-8 (“CSV UTF-8” in spreadsheet "
+                "programs) and upload it again."
+            ) from error
+        except csv.Error as error:
+            raise ImportFileError(f"Row {row_number + 1} is not valid CSV: {error}.") from error
+        finally:
+            text.detach()
+        if columns is None:
+            raise ImportFileError("The file is empty: it has no rows to import.")
 
 
 def csv_delimiter(head: bytes) -> str:
@@ -124,22 +159,15 @@ def _columns_from_first_row(cells: list[str], *, delimiter: str) -> tuple[str, .
     return COLUMNS
 
 
-def _add_row(parsed: ParsedFile, number: int, cells: list[str], columns: tuple[str, ...]) -> None:
-    if not any(cell.strip() for cell in cells):
-        return  # blank lines are layout, not data
+def _row(number: int, cells: list[str], columns: tuple[str, ...]) -> ParsedRow | Rejection:
     if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
-        parsed.rejected.append(
-            Rejection(number, f"{len(cells)} columns where {len(columns)} were expected.")
-        )
-        return
+        return Rejection(number, f"{len(cells)} columns where {len(columns)} were expected.")
     values = dict(zip(columns, map(cell_from_spreadsheet, cells), strict=False))
-    parsed.rows.append(
-        ParsedRow(
-            row=number,
-            front=values.get("front", ""),
-            back=values.get("back", ""),
-            hint=values.get("hint", ""),
-            # A file repeats a handful of codes: one string each, not one per row.
-            language=sys.intern(values.get("language", "").strip()),
-        )
+    return ParsedRow(
+        row=number,
+        front=values.get("front", ""),
+        back=values.get("back", ""),
+        hint=values.get("hint", ""),
+        # A file repeats a handful of codes: one string each, not one per row.
+        language=sys.intern(values.get("language", "").strip()),
     )

@@ -1,8 +1,9 @@
 """Importing cards from files: accept an upload as an ImportJob, then run it in the background.
 
 A job reads its file (decks.importers) within the import limits, checks every row with the
-card form's rule and writes the cards and catalogs all or none (see `flashcards_import`): a
-failure, or a crash swept up by `import_jobs_fail_stale`, leaves nothing half-imported. Decks
+card form's rule and writes the cards and catalogs, a batch of rows at a time, all or none
+(see `flashcards_import`): a failure, or a crash swept up by `import_jobs_fail_stale`,
+leaves nothing half-imported. Decks
 of an Anki package become catalogs named as Anki shows them (`Spanish::Verbs`); a CSV or TSV
 file becomes one catalog named after the file; with a target catalog everything goes there.
 An Anki package's review history goes with its cards, through `review_history_imported`
@@ -19,6 +20,7 @@ naming a deck whose language it cannot tell.
 import logging
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -29,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -37,13 +40,13 @@ from cerego.cache import best_effort_cache as cache
 from decks.importers import (
     ImportFileError,
     ImportLimits,
-    ParsedFile,
     ParsedRow,
     Rejection,
     RevlogReview,
+    RowSource,
     detect_format,
+    rows_open,
 )
-from decks.importers import parse_file as importers_parse_file
 from decks.importers.language import SAMPLE_TEXTS, language_detect
 from decks.importers.scratch import scratch_sweep
 from decks.markup import card_text_clean, plain_text
@@ -79,6 +82,8 @@ STAGING_SUFFIX = " (importing…)"
 REJECTED_KEPT = 10_000
 # The share of the progress bar spent reading and checking; writing fills the rest.
 READ_SHARE = 50
+# The decks of a preview report their reading every so many rows.
+PROGRESS_EVERY_ROWS = 5000
 # A preview nobody confirmed within this time is deleted with its file.
 PREVIEW_KEPT = timedelta(days=1)
 
@@ -111,7 +116,7 @@ class DeckPreview(TypedDict):
 class _Card:
     catalog_key: str
     fields: CardFields
-    reviews: list[RevlogReview]
+    reviews: Sequence[RevlogReview]
 
 
 # --- Submission ---------------------------------------------------------------------
@@ -198,20 +203,22 @@ def import_job_preview(*, job_id: int) -> ImportJob:
     if job.status != ImportJob.Status.PREVIEW or job.decks:
         return job
     try:
-        parsed = _job_file_parse(
-            job, on_progress=lambda share: _job_update(job, progress=int(share * 100))
-        )
+        # Half the bar for opening the file (a CSV is read through then), half for the decks.
+        with _job_file_open(
+            job, on_progress=lambda share: _job_update(job, progress=int(share * 50))
+        ) as rows:
+            decks = import_decks_read(
+                rows,
+                catalog=job.target_catalog,
+                new_catalog_name=PurePath(job.file_name).stem,
+                languages=languages_by_code(),
+                on_progress=lambda share: _job_update(job, progress=50 + int(share * 50)),
+            )
     except Exception as error:  # every failure is the job's, told to its owner
         _job_fail(job, _failure_detail(job, error))
         job.file.delete(save=False)
         job.save(update_fields=["file"])
         return job
-    decks = import_decks_read(
-        parsed,
-        catalog=job.target_catalog,
-        new_catalog_name=PurePath(job.file_name).stem,
-        languages=languages_by_code(),
-    )
     confirm = any(deck["without_language"] for deck in decks)
     status = ImportJob.Status.PREVIEW if confirm else ImportJob.Status.PENDING
     # Conditional: a task delivered twice must not overwrite what the owner confirmed.
@@ -227,19 +234,24 @@ def import_job_preview(*, job_id: int) -> ImportJob:
 
 
 def import_decks_read(
-    parsed: ParsedFile,
+    rows: RowSource,
     *,
     catalog: Catalog | None,
     new_catalog_name: str,
     languages: Collection[str],
+    on_progress: Callable[[float], None] | None = None,
 ) -> list[DeckPreview]:
-    """The decks of a parsed file, in file order, as an ImportJob stores them: key (as
+    """The decks of a file's rows, in file order, as an ImportJob stores them: key (as
     `flashcards_import` groups the rows), name, cards, reviews (of an Anki history),
     without_language (rows naming none), and the language detected among `languages`
     from those rows' fronts (None when unsure), which is also the `language` proposed."""
     decks: dict[str, DeckPreview] = {}
     texts: dict[str, list[str]] = {}
-    for row in parsed.rows:
+    for done, row in enumerate(rows.read(), start=1):
+        if on_progress and done % PROGRESS_EVERY_ROWS == 0:
+            on_progress(done / rows.count)
+        if isinstance(row, Rejection):
+            continue
         key = _deck_key(row, catalog=catalog, new_catalog_name=new_catalog_name)
         deck = decks.setdefault(
             key,
@@ -254,7 +266,7 @@ def import_decks_read(
             ),
         )
         deck["cards"] += 1
-        deck["reviews"] += len(parsed.reviews.get(row.row, []))
+        deck["reviews"] += len(row.reviews)
         if not normalize_language_code(row.language):
             deck["without_language"] += 1
             sample = texts.setdefault(key, [])
@@ -321,19 +333,19 @@ def import_job_run(*, job_id: int) -> ImportJob:
     scratch_sweep()  # what imports killed on this machine left in the temporary folder
     try:
         _target_still_editable(job)
-        parsed = _job_file_parse(
+        with _job_file_open(
             job, on_progress=lambda share: _job_update(job, progress=int(share * READ_SHARE))
-        )
-        flashcards_import(
-            owner=job.owner,
-            parsed=parsed,
-            catalog=job.target_catalog,
-            language=job.language,
-            deck_languages=_deck_languages(job, parsed),
-            new_catalog_name=PurePath(job.file_name).stem,
-            on_progress=partial(import_job_progress_publish, job.pk),
-            job=job,
-        )
+        ) as rows:
+            flashcards_import(
+                owner=job.owner,
+                parsed=rows,
+                catalog=job.target_catalog,
+                language=job.language,
+                deck_languages=_deck_languages(job, rows),
+                new_catalog_name=PurePath(job.file_name).stem,
+                on_progress=partial(import_job_progress_publish, job.pk),
+                job=job,
+            )
     except Exception as error:  # every failure is the job's, told to its owner
         _job_fail(job, _failure_detail(job, error))
     finally:
@@ -343,11 +355,14 @@ def import_job_run(*, job_id: int) -> ImportJob:
     return job
 
 
-def _job_file_parse(
+@contextmanager
+def _job_file_open(
     job: ImportJob, on_progress: Callable[[float], None] | None = None
-) -> ParsedFile:
-    with job.file.open("rb") as file:
-        return importers_parse_file(
+) -> Iterator[RowSource]:
+    """The rows of the job's file, read from it while the context lasts."""
+    with (
+        job.file.open("rb") as file,
+        rows_open(
             file,
             file_format=job.file_format,
             on_progress=on_progress,
@@ -355,7 +370,9 @@ def _job_file_parse(
                 cards=settings.IMPORT_MAX_CARDS,
                 unpacked_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
             ),
-        )
+        ) as rows,
+    ):
+        yield rows
 
 
 def _failure_detail(job: ImportJob, error: Exception) -> str:
@@ -374,7 +391,7 @@ def _failure_detail(job: ImportJob, error: Exception) -> str:
     return "The import failed unexpectedly."
 
 
-def _deck_languages(job: ImportJob, parsed: ParsedFile) -> dict[str, Language]:
+def _deck_languages(job: ImportJob, rows: RowSource) -> dict[str, Language]:
     """The language of each deck's rows that name none, when the job was given none:
     as confirmed on its preview, or else detected now. ImportFileError names the decks
     none of whose rows could then be imported; in a deck where some rows name their
@@ -384,7 +401,7 @@ def _deck_languages(job: ImportJob, parsed: ParsedFile) -> dict[str, Language]:
     languages = languages_by_code()
     if not job.decks:
         decks = import_decks_read(
-            parsed,
+            rows,
             catalog=job.target_catalog,
             new_catalog_name=PurePath(job.file_name).stem,
             languages=languages,
@@ -455,9 +472,9 @@ def _job_fail(job: ImportJob, detail: str) -> None:
     )
 
 
-def _job_finish(job: ImportJob, result: ImportResult, parsed: ParsedFile) -> None:
+def _job_finish(job: ImportJob, result: ImportResult, rows: RowSource) -> None:
     rejected = sorted(result.rejected, key=lambda rejection: rejection.row)
-    notes = list(parsed.notes)
+    notes = list(rows.notes)
     if len(rejected) > REJECTED_KEPT:
         notes.append(f"Only the first {REJECTED_KEPT} of {len(rejected)} rejected rows are listed.")
     if not result.created and not result.skipped_duplicates and not rejected:
@@ -516,7 +533,7 @@ def import_job_progress(job: ImportJob) -> int:
 def flashcards_import(
     *,
     owner: User,
-    parsed: ParsedFile,
+    parsed: RowSource,
     catalog: Catalog | None = None,
     language: Language | None = None,
     deck_languages: Mapping[str, Language] | None = None,
@@ -531,59 +548,82 @@ def flashcards_import(
     no language gets its deck's from `deck_languages` (by key, see `import_decks_read`), or
     else `language`. Queries are per batch of BATCH_SIZE cards, not per row.
 
+    One pass over the rows reads, checks and writes them a batch at a time, so the worker
+    holds one batch, not the file: a word met earlier in the file is looked up among the
+    cards already written (their catalog's unique index on the word), a word of `catalog`
+    among the cards it had when the import started (one added since fails the publishing,
+    as a concurrent change), and a new catalog gets its cards' language, when they share
+    one, known once they are all written.
+
     The cards are written in transactions of about WRITE_BURST_SECONDS, so that on SQLite
     (one writer at a time) other users' logins and saves get the lock in between instead
     of timing out. All or none still holds: the cards go into catalogs made for the import
     (when importing into `catalog`, a staging catalog whose cards the last transaction
     moves into it), and a failure deletes those catalogs and their cards. With `job`,
-    the catalogs are recorded on it when they are made, so `import_jobs_fail_stale` can
-    delete them after a crash, and the job is finished in the last transaction.
+    the catalogs are recorded on it in the transaction that makes them, so
+    `import_jobs_fail_stale` can delete them after a crash, and the job is finished in the
+    last transaction.
     """
-    result, cards = _rows_check(
+    result = ImportResult()
+    writing = _Writing(owner=owner, target=catalog, job=job, result=result)
+    if catalog is not None:
+        writing.known_before = catalog.memberships.aggregate(last=Max("pk"))["last"] or 0
+    batches = _checked_batches(
         parsed,
         catalog=catalog,
         language=language,
         deck_languages=deck_languages or {},
         new_catalog_name=new_catalog_name,
+        result=result,
     )
     if on_progress:
         on_progress(READ_SHARE)
-    with transaction.atomic():
-        staged = _catalogs_create(owner=owner, cards=cards, target=catalog)
-        if job is not None:
-            job.catalogs.set(staged.values())
     try:
-        result.created = _cards_write(
-            owner=owner, cards=cards, catalogs=staged, on_progress=on_progress, result=result
-        )
+        _cards_write(writing, batches, total=parsed.count, on_progress=on_progress)
+        result.reviews_skipped += parsed.reviews_skipped  # known once the rows are read
         with transaction.atomic():
-            result.catalogs = _catalogs_publish(staged, target=catalog)
+            result.catalogs = _catalogs_publish(writing)
             if job is not None:
                 _job_finish(job, result, parsed)
     except Exception:
-        _imported_delete([staging.pk for staging in staged.values()])
+        _imported_delete([staging.pk for staging in writing.staged.values()])
         raise
     return result
 
 
-def _rows_check(
-    parsed: ParsedFile,
+@dataclass(slots=True)
+class _Writing:
+    """An import's writing so far: the catalogs it made, by key, and their cards' languages."""
+
+    owner: User
+    target: Catalog | None
+    job: ImportJob | None
+    result: ImportResult
+    known_before: int = 0  # the target's memberships up to this id were there at the start
+    staged: dict[str, Catalog] = field(default_factory=dict)
+    # By id: hashing a Language instance costs a model method call, once per card.
+    languages: dict[str, dict[int, Language]] = field(default_factory=dict)
+
+
+def _checked_batches(
+    parsed: RowSource,
     *,
     catalog: Catalog | None,
     language: Language | None,
     deck_languages: Mapping[str, Language],
     new_catalog_name: str,
-) -> tuple[ImportResult, list[_Card]]:
-    """The cards to write, and the result so far: rejected rows and duplicates."""
-    result = ImportResult(reviews_skipped=parsed.reviews_skipped)
+    result: ImportResult,
+) -> Iterator[tuple[list[_Card], int]]:
+    """The rows that pass the card rule, as cards in batches of BATCH_SIZE, each with how
+    many rows had been read by then; the others are rejected into `result`."""
     languages = languages_by_code()
-    seen: dict[str, set[str]] = {}
-    if catalog is not None:
-        seen[""] = set(catalog.memberships.values_list("front_normalized", flat=True))
-    cards: list[_Card] = []
-    for row in parsed.rows:
+    batch: list[_Card] = []
+    read = 0
+    for read, row in enumerate(parsed.read(), start=1):
+        if isinstance(row, Rejection):
+            result.rejected.append(row)
+            continue
         key = _deck_key(row, catalog=catalog, new_catalog_name=new_catalog_name)
-        reviews = parsed.reviews.get(row.row, [])
         try:
             fields = _row_clean(
                 row,
@@ -593,17 +633,14 @@ def _rows_check(
             )
         except ValidationError as error:
             result.rejected.append(Rejection(row.row, " ".join(error.messages)))
-            result.reviews_skipped += len(reviews)
+            result.reviews_skipped += len(row.reviews)
             continue
-        words = seen.setdefault(key, set())
-        if fields.front_normalized in words:
-            result.skipped_duplicates += 1
-            result.reviews_skipped += len(reviews)
-            continue
-        words.add(fields.front_normalized)
-        cards.append(_Card(key, fields, reviews))
-    result.rejected = parsed.rejected + result.rejected
-    return result, cards
+        batch.append(_Card(key, fields, row.reviews))
+        if len(batch) == BATCH_SIZE:
+            yield batch, read
+            batch = []
+    if batch:
+        yield batch, read
 
 
 def _deck_key(row: ParsedRow, *, catalog: Catalog | None, new_catalog_name: str) -> str:
@@ -637,42 +674,111 @@ def _catalog_name(name: str) -> str:
     )
 
 
-def _catalogs_create(
-    *, owner: User, cards: list[_Card], target: Catalog | None
-) -> dict[str, Catalog]:
-    """The catalogs the cards are written into, by key.
+def _cards_write(
+    writing: _Writing,
+    batches: Iterator[tuple[list[_Card], int]],
+    *,
+    total: int,
+    on_progress: Progress | None,
+) -> None:
+    pending = next(batches, None)
+    while pending is not None:
+        with transaction.atomic():
+            burst_started = time.monotonic()
+            while pending is not None and time.monotonic() - burst_started < WRITE_BURST_SECONDS:
+                cards, read = pending
+                writing.result.created += _batch_write(writing, cards)
+                if on_progress:
+                    on_progress(READ_SHARE + (100 - READ_SHARE - 1) * read // total)
+                pending = next(batches, None)
+        if pending is not None:  # after the last, only the short publishing one follows
+            _let_other_writers_in()
 
-    One new catalog per deck that receives cards; it takes their language if they share
-    one. Into `target`, one staging catalog, which `_catalogs_publish` empties into it.
-    """
+
+def _batch_write(writing: _Writing, batch: list[_Card]) -> int:
+    """Write the cards of a batch whose words are new to their catalogs; how many."""
+    cards = _new_words(writing, batch)
+    first_languages: dict[str, Language] = {}
+    for card in cards:
+        first_languages.setdefault(card.catalog_key, card.fields.language)
+    _catalogs_make(writing, first_languages)
+    ids = flashcards_bulk_create(
+        owner=writing.owner,
+        cards=[(writing.staged[card.catalog_key].pk, card.fields) for card in cards],
+    )
+    _history_hand_over(writing.owner, zip(ids, cards, strict=True), writing.result)
+    for card in cards:
+        language = card.fields.language
+        writing.languages.setdefault(card.catalog_key, {})[language.pk] = language
+    return len(cards)
+
+
+def _new_words(writing: _Writing, batch: list[_Card]) -> list[_Card]:
+    """The cards of a batch whose word is not yet in their catalog nor earlier in the
+    batch; the others are counted as duplicates. One query, none before the import's
+    first catalog is made."""
+    key_of = {writing.staged[key].pk: key for key in writing.staged}
+    where = Q(catalog__in=list(key_of))
+    if writing.target is not None:
+        key_of[writing.target.pk] = ""
+        where |= Q(catalog=writing.target, pk__lte=writing.known_before)
+    taken: set[tuple[str, str]] = set()
+    if key_of:
+        fronts = {card.fields.front_normalized for card in batch}
+        taken = {
+            (key_of[catalog_id], word)
+            for catalog_id, word in CatalogFlashcard.objects.filter(
+                where, front_normalized__in=fronts
+            ).values_list("catalog_id", "front_normalized")
+        }
+    new: list[_Card] = []
+    for card in batch:
+        word = (card.catalog_key, card.fields.front_normalized)
+        if word in taken:
+            writing.result.skipped_duplicates += 1
+            writing.result.reviews_skipped += len(card.reviews)
+            continue
+        taken.add(word)
+        new.append(card)
+    return new
+
+
+def _catalogs_make(writing: _Writing, languages: Mapping[str, Language]) -> None:
+    """The catalogs of the keys that have none yet: one new catalog per deck that receives
+    cards, in the language of its first card (until `_catalogs_publish` finds its cards'
+    languages differ), or, into the target, one staging catalog that `_catalogs_publish`
+    empties."""
+    keys = [key for key in languages if key not in writing.staged]
+    if not keys:
+        return
+    target, owner = writing.target, writing.owner
     if target is not None:
-        if not cards:
-            return {}
         staging_name = (
             f"{target.name[: CATALOG_NAME_MAX_LENGTH - len(STAGING_SUFFIX)]}{STAGING_SUFFIX}"
         )
-        staging = Catalog.objects.create(name=staging_name, owner=owner, language=target.language)
-        return {"": staging}
-    # By id: hashing a Language instance costs a model method call, once per card.
-    languages: dict[str, dict[int, Language]] = {}
-    for card in cards:
-        language = card.fields.language
-        languages.setdefault(card.catalog_key, {})[language.pk] = language
-    new = [
-        Catalog(
-            name=_catalog_name(key),
-            owner=owner,
-            language=next(iter(langs.values())) if len(langs) == 1 else None,
+        made = [Catalog.objects.create(name=staging_name, owner=owner, language=target.language)]
+    else:
+        made = Catalog.objects.bulk_create(
+            Catalog(name=_catalog_name(key), owner=owner, language=languages[key]) for key in keys
         )
-        for key, langs in languages.items()
-    ]
-    Catalog.objects.bulk_create(new)
-    return dict(zip(languages, new, strict=True))
+    writing.staged.update(zip(keys, made, strict=True))
+    if writing.job is not None:
+        writing.job.catalogs.add(*made)
 
 
-def _catalogs_publish(staged: dict[str, Catalog], *, target: Catalog | None) -> list[Catalog]:
-    """The catalogs that received the cards, once their staging catalog is emptied."""
+def _catalogs_publish(writing: _Writing) -> list[Catalog]:
+    """The catalogs that received the cards, a new one without a language when its cards'
+    differ, the target's staging catalog emptied into it."""
+    staged, target = writing.staged, writing.target
     if target is None:
+        mixed = [
+            staged[key].pk for key, languages in writing.languages.items() if len(languages) > 1
+        ]
+        if mixed:
+            Catalog.objects.filter(pk__in=mixed).update(language=None)
+            for catalog in staged.values():
+                if catalog.pk in mixed:
+                    catalog.language = None
         return list(staged.values())
     if staged:
         # IntegrityError when someone put one of the words into the target meanwhile.
@@ -684,37 +790,6 @@ def _catalogs_publish(staged: dict[str, Catalog], *, target: Catalog | None) -> 
 def _batches[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), BATCH_SIZE):
         yield items[start : start + BATCH_SIZE]
-
-
-def _cards_write(
-    *,
-    owner: User,
-    cards: list[_Card],
-    catalogs: dict[str, Catalog],
-    on_progress: Progress | None,
-    result: ImportResult,
-) -> int:
-    batches = list(_batches(cards))
-    written = position = 0
-    while position < len(batches):
-        with transaction.atomic():
-            burst_started = time.monotonic()
-            while (
-                position < len(batches) and time.monotonic() - burst_started < WRITE_BURST_SECONDS
-            ):
-                batch = batches[position]
-                position += 1
-                ids = flashcards_bulk_create(
-                    owner=owner,
-                    cards=[(catalogs[card.catalog_key].pk, card.fields) for card in batch],
-                )
-                _history_hand_over(owner, zip(ids, batch, strict=True), result)
-                written += len(batch)
-                if on_progress:
-                    on_progress(READ_SHARE + (100 - READ_SHARE - 1) * written // len(cards))
-        if position < len(batches):  # after the last, only the short publishing one follows
-            _let_other_writers_in()
-    return written
 
 
 def _history_hand_over(

@@ -394,9 +394,9 @@ def test_the_sweep_removes_what_dead_imports_left_and_keeps_live_folders(tmp_pat
 def test_a_package_brings_the_review_history_of_its_imported_notes(file):
     parsed = parse_apkg(io.BytesIO((ANKI_FIXTURES / file).read_bytes()))
     expected = expected_counts(file)
-    assert sum(map(len, parsed.reviews.values())) == expected["reviews_imported"]
+    assert sum(len(row.reviews) for row in parsed.rows) == expected["reviews_imported"]
     assert parsed.reviews_skipped == expected["reviews_skipped"]
-    for reviews in parsed.reviews.values():
+    for reviews in (row.reviews for row in parsed.rows):
         assert [r.revlog_id for r in reviews] == sorted(r.revlog_id for r in reviews)
         assert {r.rating for r in reviews} <= {1, 2, 3, 4}
 
@@ -404,7 +404,7 @@ def test_a_package_brings_the_review_history_of_its_imported_notes(file):
 def test_the_history_kept_from_one_package_is_bounded():
     package = io.BytesIO(anki_package(3, reviews_per_note=3))
     parsed = parse_apkg(package, limits=ImportLimits(reviews=5))
-    assert sum(map(len, parsed.reviews.values())) == 5
+    assert sum(len(row.reviews) for row in parsed.rows) == 5
     assert parsed.reviews_skipped == 4
     assert "Only the first 5 reviews" in " ".join(parsed.notes)
 

@@ -384,6 +384,23 @@ def test_a_failure_while_writing_leaves_nothing_behind(learner, languages):
     assert list(Catalog.objects.all()) == [catalog]  # the staging catalog is gone too
 
 
+def test_words_met_batches_apart_are_duplicates_in_a_large_file(learner, languages):
+    """A word repeated a thousand rows later, or already in the target catalog, is skipped
+    in whichever batch it comes; the new catalog takes the language its cards share."""
+    rows = [ParsedRow(n, f"palabra {n}", f"word {n}", language="es") for n in range(1, 2501)]
+    rows.append(ParsedRow(2501, "PALABRA 5", "again", language="es"))
+    result = flashcards_import(owner=learner, parsed=ParsedFile(rows=rows), new_catalog_name="Big")
+    (catalog,) = result.catalogs
+    assert (result.created, result.skipped_duplicates) == (2500, 1)
+    assert (catalog.name, catalog.language.code, catalog.memberships.count()) == ("Big", "es", 2500)
+
+    target = CatalogFactory(owner=learner, language=Language.objects.get(code="es"))
+    CatalogFlashcardFactory(catalog=target, flashcard__front="palabra 1800")
+    again = flashcards_import(owner=learner, parsed=ParsedFile(rows=rows[:2000]), catalog=target)
+    assert (again.created, again.skipped_duplicates, again.catalogs) == (1999, 1, [target])
+    assert target.memberships.count() == 2000
+
+
 def test_large_imports_do_not_query_per_row(learner, languages, django_assert_max_num_queries):
     rows = [ParsedRow(n, f"palabra {n}", f"word {n}", language="es") for n in range(1, 3001)]
     with django_assert_max_num_queries(20):

@@ -255,11 +255,19 @@ def test_a_failed_import_leaves_no_history_behind(run_import, learner, monkeypat
 def import_queries(*, cards: int, reviews_per_card: int) -> int:
     learner = UserFactory()
     parsed = ParsedFile(
-        rows=[ParsedRow(n, f"palabra {n}", f"word {n}", language="es") for n in range(cards)],
-        reviews={
-            n: [RevlogReview(*generated_review(n, r)[:2], 2_000) for r in range(reviews_per_card)]
+        rows=[
+            ParsedRow(
+                n,
+                f"palabra {n}",
+                f"word {n}",
+                language="es",
+                reviews=tuple(
+                    RevlogReview(*generated_review(n, r)[:2], 2_000)
+                    for r in range(reviews_per_card)
+                ),
+            )
             for n in range(cards)
-        },
+        ]
     )
     with CaptureQueriesContext(connection) as queries:
         result = flashcards_import(owner=learner, parsed=parsed, new_catalog_name="Big")
